@@ -1,0 +1,42 @@
+# Interdict — `make demo` runs a whole night on sample data; `make test` runs the test suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+export GX_ANALYTICS_ENABLED := false
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+
+.PHONY: setup demo test lint lock objectstore-start objectstore-stop bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	uv venv --allow-existing --python 3.11 $(VENV)
+	uv pip install --python $(PY) -r requirements.lock
+	uv pip install --python $(PY) --no-deps -e .
+	@touch $@
+
+demo: setup
+	$(VENV)/bin/interdict demo
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check pipelines screening expectations dags tests
+	$(VENV)/bin/ruff format --check pipelines screening expectations dags
+	$(VENV)/bin/mypy pipelines screening
+
+lock:
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+objectstore-start: setup
+	$(VENV)/bin/interdict objectstore start
+
+objectstore-stop: setup
+	$(VENV)/bin/interdict objectstore stop
+
+clean:
+	-$(VENV)/bin/interdict objectstore stop
+	rm -rf var

@@ -1,0 +1,1 @@
+"""The steps of Interdict's night: lists, extracts, validation, screening, reports, publishing."""

@@ -1,0 +1,68 @@
+"""The ``interdict`` command line. Each sub-command lives in its own module with
+``register(subparsers)``; it sets ``func`` on its parser, which returns the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from pipelines.errors import InterdictError
+
+# Sub-command modules, in the order ``--help`` lists them.
+COMMANDS = (
+    "pipelines.cli.sample",
+    "pipelines.cli.screen",
+    "pipelines.cli.lists",
+    "pipelines.cli.validate",
+    "pipelines.cli.ownership",
+    "pipelines.cli.reports",
+    "pipelines.cli.objectstore",
+    "pipelines.cli.nightly",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interdict",
+        description="Screen bank customers, payments and company registers against sanctions lists.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        code: int = args.func(args)
+    except InterdictError as exc:
+        print(f"interdict {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
