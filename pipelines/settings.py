@@ -10,10 +10,14 @@ fallback to the default.
 | ``INTERDICT_LISTS_DIR`` | folder of official list files screened against | the bundled sample lists |
 | ``INTERDICT_S3_ENDPOINT`` | S3 endpoint URL; empty for AWS itself | ``http://127.0.0.1:8333`` |
 | ``INTERDICT_S3_REGION`` | S3 region | ``us-east-1`` |
-| ``INTERDICT_S3_ACCESS_KEY`` / ``INTERDICT_S3_SECRET_KEY`` | the pipeline's S3 identity | the local ``pipeline`` identity in ``infra/s3-identities.json`` for a loopback endpoint, else boto3's own chain |
+| ``INTERDICT_S3_ACCESS_KEY`` / ``INTERDICT_S3_SECRET_KEY`` | the pipeline's S3 identity | see below |
 | ``INTERDICT_S3_IDENTITIES`` | the local object store's identities file | ``infra/s3-identities.json`` |
 | ``INTERDICT_RETRIES`` / ``INTERDICT_RETRY_DELAY_SECONDS`` | Airflow task retries and delay | ``2`` / ``300`` |
 | ``INTERDICT_DUCKDB_THREADS`` / ``INTERDICT_DUCKDB_MEMORY_LIMIT`` | DuckDB resources per task | ``2`` / ``4GB`` |
+
+Without explicit keys, a loopback endpoint uses the local ``pipeline`` identity of
+``infra/s3-identities.json`` and any other endpoint boto3's own credential chain. A bank's own
+keys come from ``INTERDICT_<BANK>_S3_ACCESS_KEY`` / ``INTERDICT_<BANK>_S3_SECRET_KEY``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Deterministic sample extracts for demos, tests and benchmarks."""
