@@ -1,0 +1,103 @@
+"""
+### Interdict — nightly sanctions screening
+
+For the run date (the logical date, UTC):
+
+1. **prepare_watchlist** parses the configured official list files into one snapshot for the night.
+2. **banks** reads the configured reporting banks (a bank added to the configuration is screened
+   from the next night on).
+3. **screen_bank**, one mapped task per bank: fetch the bank's landed extracts, validate them with
+   Great Expectations (failing rows quarantined with the reason), stage them in DuckDB, screen every
+   party, publish the hit report to `s3://<reports>/<bank>/<run date>/` with `manifest.json` last.
+4. **summarize** writes the regulator's cross-bank summary even when a bank failed, then fails the
+   run if any bank has no report.
+
+Bad input (a missing column, an unreadable file) fails only that bank's task, without retries,
+with a message naming the file and the problem. Transient failures (object store) are retried.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+import pendulum
+from airflow.sdk import CronTriggerTimetable, dag, get_current_context, task
+
+RETRIES = int(os.environ.get("INTERDICT_RETRIES", "2"))
+RETRY_DELAY = timedelta(seconds=int(os.environ.get("INTERDICT_RETRY_DELAY_SECONDS", "300")))
+
+
+def _run_date() -> str:
+    logical = get_current_context()["logical_date"]
+    return str(logical.in_timezone("UTC").date().isoformat())
+
+
+def _terminal(exc: Exception) -> Exception:
+    """Bad input or configuration fails the task at once; only transient errors are retried."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from pipelines.errors import InterdictError
+
+    if isinstance(exc, InterdictError) and not exc.transient:
+        return AirflowFailException(str(exc))
+    return exc
+
+
+@dag(
+    dag_id="interdict_nightly",
+    schedule=CronTriggerTimetable("0 2 * * *", timezone="UTC"),
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=3,
+    default_args={
+        "owner": "interdict",
+        "retries": RETRIES,
+        "retry_delay": RETRY_DELAY,
+        "retry_exponential_backoff": True,
+        "max_retry_delay": timedelta(minutes=30),
+    },
+    tags=["interdict", "screening", "sanctions"],
+    doc_md=__doc__,
+)
+def interdict_nightly() -> None:
+    @task
+    def prepare_watchlist() -> str:
+        from pipelines.nightly import prepare_watchlist as step
+
+        try:
+            return step(_run_date())
+        except Exception as exc:
+            raise _terminal(exc) from exc
+
+    @task
+    def banks() -> list[str]:
+        from pipelines.settings import Settings
+
+        return [b.id for b in Settings.from_env().config.banks]
+
+    @task(map_index_template="{{ task.op_kwargs['bank'] }}")
+    def screen_bank(bank: str, snapshot: str) -> dict[str, Any]:
+        from pipelines.nightly import screen_bank as step
+
+        try:
+            return step(bank, _run_date(), snapshot)
+        except Exception as exc:
+            raise _terminal(exc) from exc
+
+    @task(trigger_rule="all_done", retries=0)
+    def summarize(results: list[dict[str, Any]]) -> str:
+        from pipelines.nightly import summarize_night
+
+        try:
+            return summarize_night(_run_date(), [r for r in results if r])
+        except Exception as exc:
+            raise _terminal(exc) from exc
+
+    snapshot = prepare_watchlist()
+    results = screen_bank.partial(snapshot=snapshot).expand(bank=banks())
+    summarize(results)
+
+
+interdict_nightly()

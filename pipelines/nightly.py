@@ -1,0 +1,305 @@
+"""The steps of one night. Each takes the run date (one partition), reads and writes only that
+partition, and returns something small (a path, a URI, a dict of counts) for Airflow's XCom.
+
+1. :func:`prepare_watchlist` — parse the configured list files into the night's snapshot.
+2. :func:`screen_bank` — per bank: fetch its landed extracts, validate them, stage them in DuckDB,
+   screen every party, write and publish the report set.
+3. :func:`summarize_night` — the regulator's cross-bank summary; fails when a bank failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipelines import paths
+from pipelines.errors import ConfigError, InputError, InterdictError
+from pipelines.extracts import read_extract
+from pipelines.lists import load_directory, sample_lists_dir
+from pipelines.publish import publish_report_set
+from pipelines.report import hit_report, quarantine_report, write_report
+from pipelines.settings import PROJECT_ROOT, Settings
+from pipelines.storage import ObjectNotFound, ObjectStore
+from pipelines.validation import to_parties, validate
+from screening import ScreeningConfig, screen
+from screening.model import Watchlist
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_META = "snapshot.json"
+_MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
+
+
+@cache
+def code_version() -> str:
+    """The package version, with the git commit when running from a checkout."""
+    version = metadata.version("interdict")
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return version
+    return f"{version}+g{commit}" if commit else version
+
+
+def connect_duckdb(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
+    if not _MEMORY_LIMIT.match(settings.duckdb_memory_limit):
+        raise ConfigError(f"INTERDICT_DUCKDB_MEMORY_LIMIT={settings.duckdb_memory_limit!r} is not like '4GB'")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(f"SET threads = {int(settings.duckdb_threads)}")
+    con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
+    return con
+
+
+def _stage(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Replace ``table`` (a name from this module, never from input) with ``frame``."""
+    con.register("_frame", frame.to_arrow())
+    try:
+        con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM _frame')
+    finally:
+        con.unregister("_frame")
+
+
+# 1. The watchlist snapshot -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    meta: dict[str, Any]
+
+    @property
+    def sha256(self) -> str:
+        return str(self.meta["sha256"])
+
+    def watchlist(self) -> Watchlist:
+        tables = {t: pl.read_parquet(self.path / f"{t}.parquet") for t in Watchlist.TABLES}
+        return Watchlist(**tables)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Snapshot:
+        folder = Path(path)
+        try:
+            meta = json.loads((folder / SNAPSHOT_META).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InterdictError(f"watchlist snapshot {folder} is missing or unreadable: {exc}") from None
+        return cls(folder, meta)
+
+
+def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
+    """Parse the configured list folder into the night's watchlist snapshot; returns its folder.
+
+    The raw list files are kept, immutable, in the lists bucket under their content hash.
+    """
+    settings = settings or Settings.from_env()
+    paths.check_run_date(run_date)
+    lists_dir = settings.lists_dir or sample_lists_dir()
+    started = time.monotonic()
+    loaded = load_directory(lists_dir)
+    watchlist = loaded.watchlist.conformed()
+    if len(watchlist) == 0:
+        raise InterdictError(f"no list entries found in {lists_dir}: refusing to screen against an empty list")
+
+    store = ObjectStore.open(settings, settings.config.buckets.lists)
+    sources = []
+    for src in sorted(loaded.sources, key=lambda s: (s.list_source, s.path.name)):
+        key = paths.raw_list_key(src.sha256, src.path.name)
+        if not store.exists(key):
+            store.put_file(key, src.path)
+        sources.append({
+            "list_source": src.list_source, "file": src.path.name, "format": src.format,
+            "sha256": src.sha256, "entries": src.entries, "raw": store.uri(key),
+        })
+    digest = hashlib.sha256(json.dumps([(s["list_source"], s["sha256"]) for s in sources]).encode()).hexdigest()
+
+    out = settings.run_dir(run_date) / "watchlist"
+    tmp = out.with_name("watchlist.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for table in Watchlist.TABLES:
+        getattr(watchlist, table).write_parquet(tmp / f"{table}.parquet")
+    loaded.problems.write_csv(tmp / "problems.csv")
+    meta = {
+        "sha256": digest,
+        "lists_dir": str(lists_dir),
+        "sources": sources,
+        "entries": loaded.entries_per_source(),
+        "names": watchlist.names.height,
+        "problems": loaded.problems.height,
+    }
+    (tmp / SNAPSHOT_META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+
+    con = connect_duckdb(settings.run_dir(run_date) / "watchlist.duckdb", settings)
+    try:
+        for table in Watchlist.TABLES:
+            _stage(con, table, getattr(watchlist, table))
+    finally:
+        con.close()
+    log.info(
+        "watchlist %s: %d entries, %d names from %d files (%d problems) in %.1fs",
+        digest[:12], len(watchlist), watchlist.names.height, len(sources), loaded.problems.height,
+        time.monotonic() - started,
+    )
+    return str(out)
+
+
+# 2. One bank ---------------------------------------------------------------------------------
+
+
+def screening_config(settings: Settings) -> ScreeningConfig:
+    t = settings.config.thresholds
+    return ScreeningConfig(
+        thresholds={
+            "person": t.person, "organization": t.organization, "vessel": t.vessel,
+            "aircraft": t.aircraft, "unknown": t.unknown,
+        }
+    )
+
+
+def _previous_manifest(reports: ObjectStore, bank: str, run_date: str) -> dict[str, Any] | None:
+    """The bank's most recent published manifest before ``run_date``, if any."""
+    try:
+        pointer = json.loads(reports.get_bytes(paths.latest_key(bank)))
+        if str(pointer.get("run_date", "")) >= run_date:
+            return None
+        manifest: dict[str, Any] = json.loads(reports.get_bytes(str(pointer["prefix"]) + "manifest.json"))
+    except (ObjectNotFound, ValueError, KeyError):
+        return None
+    return manifest
+
+
+def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings | None = None) -> dict[str, Any]:
+    """Validate, stage, screen and report one bank's night; returns the counts and manifest URI."""
+    settings = settings or Settings.from_env()
+    paths.check_run_date(run_date)
+    bank_cfg = settings.config.bank(bank)
+    started = time.monotonic()
+    work = settings.run_dir(run_date) / bank
+    shutil.rmtree(work, ignore_errors=True)
+    landing = ObjectStore.open(settings, settings.config.buckets.landing)
+    reports = ObjectStore.open(settings, settings.config.buckets.reports)
+    previous = _previous_manifest(reports, bank, run_date)
+    previous_rows = {i["dataset"]: i["rows_in"] for i in (previous or {}).get("inputs", [])}
+
+    inputs: list[dict[str, Any]] = []
+    clean: dict[str, pl.DataFrame] = {}
+    quarantined: dict[str, pl.DataFrame] = {}
+    validations: dict[str, Any] = {}
+    for dataset in paths.BANK_DATASETS:
+        key = paths.landing_key(bank, run_date, dataset)
+        local = work / "input" / f"{dataset}.csv"
+        try:
+            digest = landing.download(key, local)
+        except ObjectNotFound:
+            raise InputError(landing.uri(key), f"{bank} delivered no {dataset} extract for {run_date}") from None
+        frame = read_extract(local, dataset, encoding=bank_cfg.encoding, delimiter=bank_cfg.delimiter)
+        result = validate(frame, dataset, source=landing.uri(key), previous_rows=previous_rows.get(dataset))
+        clean[dataset], quarantined[dataset] = result.clean, result.quarantine
+        validations[dataset] = result.summary
+        summary = result.summary
+        if summary["rows_in"] != summary["rows_loaded"] + summary["rows_quarantined"]:
+            raise InterdictError(f"{landing.uri(key)}: rows do not reconcile: {summary}")
+        inputs.append({
+            "dataset": dataset, "uri": landing.uri(key), "sha256": digest,
+            "rows_in": summary["rows_in"], "rows_loaded": summary["rows_loaded"],
+            "rows_quarantined": summary["rows_quarantined"],
+        })
+
+    parties = pl.concat([to_parties(clean[d], d) for d in paths.BANK_DATASETS], how="vertical")
+    con = connect_duckdb(work / "staging.duckdb", settings)
+    try:
+        for dataset in paths.BANK_DATASETS:
+            _stage(con, dataset, clean[dataset])
+            _stage(con, f"{dataset}_quarantine", quarantined[dataset])
+        _stage(con, "parties", parties)
+    finally:
+        con.close()
+
+    snapshot = Snapshot.open(snapshot_dir)
+    watchlist = snapshot.watchlist()
+    hits = screen(parties, watchlist, screening_config(settings))
+    report = hit_report(hits, watchlist.entries)
+    quarantine = quarantine_report(quarantined)
+    files = write_report(work / "report", report, quarantine).as_dict()
+    validation_file = work / "report" / "validation.json"
+    validation_file.write_text(json.dumps(validations, indent=2, sort_keys=True, default=str), encoding="utf-8")
+    files[validation_file.name] = validation_file
+
+    manifest = {
+        "bank": bank,
+        "run_date": run_date,
+        "run_id": f"{bank}/{run_date}",
+        "code_version": code_version(),
+        "inputs": inputs,
+        "lists": {"snapshot_sha256": snapshot.sha256, "sources": snapshot.meta["sources"]},
+        "screening": {"thresholds": screening_config(settings).thresholds},
+        "counts": {
+            "parties_screened": parties.height,
+            "hits": report.height,
+            "parties_with_hits": report["record_id"].n_unique(),
+            "rows_quarantined": quarantine.height,
+        },
+    }
+    uri = publish_report_set(
+        reports, paths.report_prefix(bank, run_date), files, manifest, latest_key=paths.latest_key(bank)
+    )
+    log.info(
+        "%s %s: %d parties screened, %d hits, %d rows quarantined in %.1fs -> %s",
+        bank, run_date, parties.height, report.height, quarantine.height, time.monotonic() - started, uri,
+    )
+    return {"bank": bank, "manifest": uri, **manifest["counts"]}
+
+
+# 3. The regulator's summary ------------------------------------------------------------------
+
+
+def summarize_night(run_date: str, results: list[dict[str, Any]], settings: Settings | None = None) -> str:
+    """Write the cross-bank summary; raise when any configured bank has no report tonight."""
+    settings = settings or Settings.from_env()
+    paths.check_run_date(run_date)
+    done = {r["bank"]: r for r in results if r}
+    configured = [b.id for b in settings.config.banks]
+    failed = [b for b in configured if b not in done]
+    snapshot_meta: dict[str, Any] = {}
+    snap = settings.run_dir(run_date) / "watchlist" / SNAPSHOT_META
+    if snap.exists():
+        snapshot_meta = json.loads(snap.read_text(encoding="utf-8"))
+    summary = {
+        "run_date": run_date,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code_version": code_version(),
+        "lists": {"snapshot_sha256": snapshot_meta.get("sha256"), "entries": snapshot_meta.get("entries")},
+        "banks": [done[b] for b in configured if b in done],
+        "failed_banks": failed,
+        "status": "complete" if not failed else "incomplete",
+    }
+    body = json.dumps(summary, indent=2, sort_keys=True).encode("utf-8")
+    local = settings.run_dir(run_date) / "summary.json"
+    local.parent.mkdir(parents=True, exist_ok=True)
+    local.write_bytes(body)
+    reports = ObjectStore.open(settings, settings.config.buckets.reports)
+    key = paths.regulator_prefix(run_date) + "summary.json"
+    reports.put_bytes(key, body, "application/json")
+    log.info("night %s: %d banks reported, failed: %s", run_date, len(done), failed or "none")
+    if failed:
+        raise InterdictError(f"night {run_date} incomplete: no report for {', '.join(failed)} (see task logs)")
+    return reports.uri(key)

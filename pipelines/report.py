@@ -1,0 +1,120 @@
+"""A bank's hit report for one night: hits as Parquet and CSV, the quarantined rows, a manifest.
+
+The files are deterministic for the same inputs: a re-run of the night produces the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import polars as pl
+
+REPORT_COLUMNS: Final = (
+    "record_id",
+    "party_role",
+    "party_id",
+    "party_name",
+    "list_source",
+    "entry_id",
+    "listed_name",
+    "matched_name",
+    "entity_type",
+    "programs",
+    "score",
+    "reason",
+)
+QUARANTINE_COLUMNS: Final = ("dataset", "row", "rule", "reason", "original")
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    hits_parquet: Path
+    hits_csv: Path
+    quarantine_csv: Path
+
+    def as_dict(self) -> dict[str, Path]:
+        return {p.name: p for p in (self.hits_parquet, self.hits_csv, self.quarantine_csv)}
+
+
+def split_record_id(frame: pl.DataFrame) -> pl.DataFrame:
+    """``customer:ID`` → role customer, id ID; ``payment:ID:ordering`` → role ordering, id ID."""
+    parts = pl.col("record_id").str.split(":")
+    return frame.with_columns(
+        pl.when(parts.list.len() >= 3)
+        .then(parts.list.get(-1, null_on_oob=True))
+        .otherwise(parts.list.get(0, null_on_oob=True))
+        .alias("party_role"),
+        parts.list.get(1, null_on_oob=True).alias("party_id"),
+    )
+
+
+def hit_report(hits: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
+    """The reviewer's view of the screening hits: one row per party and list entry, best first."""
+    listed = entries.select(
+        "uid",
+        pl.col("primary_name").alias("listed_name"),
+        pl.col("programs").list.join("; ").alias("programs"),
+    )
+    frame = split_record_id(hits).join(listed, on="uid", how="left")
+    frame = frame.rename({"explanation": "reason"})
+    return frame.select(REPORT_COLUMNS).sort(
+        ["score", "record_id", "list_source", "entry_id"], descending=[True, False, False, False]
+    )
+
+
+def quarantine_report(quarantines: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every quarantined row of the night, with its dataset, line, failed rules and original values."""
+    frames = []
+    for dataset, frame in sorted(quarantines.items()):
+        if frame.height == 0:
+            continue
+        value_cols = [c for c in frame.columns if c not in {"_row", "rule", "reason"}]
+        frames.append(
+            frame.select(
+                pl.lit(dataset).alias("dataset"),
+                pl.col("_row").cast(pl.Int64).alias("row"),
+                pl.col("rule").cast(pl.String),
+                pl.col("reason").cast(pl.String),
+                pl.struct(value_cols).struct.json_encode().alias("original"),
+            )
+        )
+    if not frames:
+        return pl.DataFrame(
+            schema={
+                "dataset": pl.String,
+                "row": pl.Int64,
+                "rule": pl.String,
+                "reason": pl.String,
+                "original": pl.String,
+            }
+        )
+    return pl.concat(frames).sort(["dataset", "row"])
+
+
+def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
+    return frame.with_columns(
+        pl.when(pl.any_horizontal([pl.col(c).str.starts_with(s) for s in _FORMULA_START]))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+def write_report(out_dir: Path, hits: pl.DataFrame, quarantine: pl.DataFrame) -> ReportFiles:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = ReportFiles(out_dir / "hits.parquet", out_dir / "hits.csv", out_dir / "quarantine.csv")
+    hits.write_parquet(files.hits_parquet, statistics=False)
+    neutralise_formulas(hits).write_csv(files.hits_csv)
+    neutralise_formulas(quarantine).write_csv(files.quarantine_csv)
+    return files
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
