@@ -95,6 +95,8 @@ HIT_SCHEMA: Final[dict[str, pl.DataType]] = {
     "name_score": pl.Float64(),
     "score": pl.Float64(),
     "explanation": pl.String(),
+    "features": pl.List(pl.String()),  # secondary-attribute features that fired, e.g. dob_exact
+    "algorithm": pl.String(),  # version of the matching algorithm that produced the hit
 }
 
 

@@ -167,9 +167,7 @@ def _build_graph(edges: pl.DataFrame, seeds: pl.DataFrame) -> _Graph:
             else pl.lit(False)
         ).alias("controls"),
     ).filter(
-        pl.col("owner_id").is_not_null()
-        & pl.col("owned_id").is_not_null()
-        & (pl.col("owner_id") != pl.col("owned_id"))
+        pl.col("owner_id").is_not_null() & pl.col("owned_id").is_not_null() & (pl.col("owner_id") != pl.col("owned_id"))
     )
     ids_series = (
         pl.concat([frame["owner_id"], frame["owned_id"], seeds["party_id"].cast(pl.String)])
@@ -238,9 +236,7 @@ def _closure(graph: _Graph, start: BoolArray, share: FloatArray, threshold: floa
     return _Closure(member=member, round=rounds, total=total)
 
 
-def _controlled(
-    graph: _Graph, edges: pl.DataFrame, blocked: BoolArray
-) -> tuple[BoolArray, dict[int, tuple[str, ...]]]:
+def _controlled(graph: _Graph, edges: pl.DataFrame, blocked: BoolArray) -> tuple[BoolArray, dict[int, tuple[str, ...]]]:
     """Companies over which a blocked party holds a control right."""
     hit = graph.controls & blocked[graph.owner]
     controlled = np.zeros(len(graph.ids), dtype=np.bool_)
@@ -397,9 +393,7 @@ class _Explainer:
             total = sum(float(share[e]) for e in edges)
             parts = []
             for e in shown:
-                phrase = (
-                    f"up to {share[e]:g}%" if upper else share_phrase(self.graph.low[e], self.graph.high[e])
-                )
+                phrase = f"up to {share[e]:g}%" if upper else share_phrase(self.graph.low[e], self.graph.high[e])
                 parts.append(f"{phrase} by {self.describe_owner(int(self.graph.owner[e]), upper, depth)}")
             if len(edges) > limit:
                 parts.append(f"and {len(edges) - limit} more")

@@ -1,0 +1,80 @@
+"""Screening configuration: thresholds per entity type, feature weights, candidate-generation limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+
+from screening.model import ENTITY_TYPES
+
+ALGORITHM_VERSION: Final = "interdict-match-1"
+
+
+def _default_thresholds() -> MappingProxyType[str, float]:
+    return MappingProxyType({"person": 0.86, "organization": 0.86, "vessel": 0.88, "aircraft": 0.88, "unknown": 0.86})
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Adjustments added to the name score when a secondary attribute agrees (positive) or
+    conflicts (negative). The score is clipped to 0..1 afterwards."""
+
+    dob_exact: float = 0.06
+    dob_overlap: float = 0.03
+    dob_conflict: float = -0.12
+    country_match: float = 0.02
+    country_conflict: float = -0.04
+    gender_conflict: float = -0.10
+    type_conflict: float = -0.25
+    type_mismatch: float = -0.08
+    single_token: float = -0.06
+    identifier_match: float = 0.97
+
+
+@dataclass(frozen=True)
+class ScreeningConfig:
+    """How parties are screened.
+
+    ``thresholds`` are the minimum final score for a hit, per entity type of the party (an
+    ``unknown`` party uses the threshold of the list entry's type when that is stricter).
+    ``max_key_frequency`` caps how many list names one blocking key may point at: keys more common
+    than that ("muhammad", "bank") only take part through pairs of tokens. ``workers`` is handed to
+    rapidfuzz (``-1`` = all cores). ``chunk_size`` bounds memory: parties are screened in chunks.
+    """
+
+    thresholds: MappingProxyType[str, float] = field(default_factory=_default_thresholds)
+    weights: Weights = field(default_factory=Weights)
+    max_key_frequency: int = 400
+    min_name_score: float = 0.70
+    workers: int = -1
+    chunk_size: int = 250_000
+
+    def __post_init__(self) -> None:
+        unknown = set(self.thresholds) - set(ENTITY_TYPES)
+        if unknown:
+            raise ValueError(f"thresholds for unknown entity types: {sorted(unknown)}")
+        missing = set(ENTITY_TYPES) - set(self.thresholds)
+        if missing:
+            merged = dict(_default_thresholds())
+            merged.update(self.thresholds)
+            object.__setattr__(self, "thresholds", MappingProxyType(merged))
+        for name, value in self.thresholds.items():
+            if not 0.0 < value <= 1.0:
+                raise ValueError(f"threshold for {name} must be in (0, 1], got {value}")
+
+    @property
+    def lowest_threshold(self) -> float:
+        return min(self.thresholds.values())
+
+    def with_thresholds(self, **thresholds: float) -> ScreeningConfig:
+        merged = dict(self.thresholds)
+        merged.update(thresholds)
+        return ScreeningConfig(
+            thresholds=MappingProxyType(merged),
+            weights=self.weights,
+            max_key_frequency=self.max_key_frequency,
+            min_name_score=self.min_name_score,
+            workers=self.workers,
+            chunk_size=self.chunk_size,
+        )

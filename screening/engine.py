@@ -1,0 +1,208 @@
+"""``screen`` and ``compare``: candidate generation, bulk scoring, thresholds, explanations."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from screening.config import ALGORITHM_VERSION, ScreeningConfig
+from screening.model import ENTITY_TYPES, HIT_SCHEMA, Watchlist, conform, empty
+from screening.prepare import NameForms, PreparedWatchlist, name_forms, prepare, prepare_parties
+from screening.scoring import attribute_features, explanation, name_scores
+
+log = logging.getLogger(__name__)
+
+FEATURE_FLAGS = (
+    "id_match",
+    "dob_exact",
+    "dob_overlap",
+    "dob_conflict",
+    "country_match",
+    "country_conflict",
+    "gender_conflict",
+    "type_conflict",
+    "type_mismatch",
+)
+
+
+def candidates(party_forms: NameForms, wl: PreparedWatchlist) -> pl.DataFrame:
+    """Pairs (``pidx`` party-name index, ``nid`` list-name index) sharing at least one blocking key."""
+    keys = party_forms.frame.select(pl.col("idx").alias("pidx"), "keys").explode("keys").rename({"keys": "key"})
+    return keys.join(wl.keys, on="key", how="inner").select("pidx", "nid").unique()
+
+
+def _threshold_expr(config: ScreeningConfig) -> pl.Expr:
+    def lookup(column: str) -> pl.Expr:
+        return pl.col(column).replace_strict(
+            dict(config.thresholds), default=config.thresholds["unknown"], return_dtype=pl.Float64
+        )
+
+    party = lookup("party_entity_type")
+    listed = lookup("list_entity_type")
+    return pl.when(pl.col("party_entity_type") == "unknown").then(pl.max_horizontal(party, listed)).otherwise(party)
+
+
+def _identifier_hits(parties: pl.DataFrame, wl: PreparedWatchlist) -> pl.DataFrame:
+    """(pid, uid, id_value) for parties whose identifier equals one of the entry's identifiers."""
+    return (
+        parties.filter(pl.col("id_clean").str.len_chars() >= 4)
+        .select("pid", "id_clean")
+        .join(wl.identifiers, on="id_clean", how="inner")
+        .group_by("pid", "uid")
+        .agg(pl.col("value").first().alias("id_value"))
+    )
+
+
+def _score_pairs(
+    parties: pl.DataFrame,
+    forms: NameForms,
+    wl: PreparedWatchlist,
+    scored: pl.DataFrame,
+    id_hits: pl.DataFrame,
+    config: ScreeningConfig,
+) -> pl.DataFrame:
+    """From name-scored (pidx, nid) pairs to one scored, explained row per (pid, uid)."""
+    pidx_of_name = forms.frame.select("name", pl.col("idx").alias("pidx"))
+    names = wl.names.select("nid", "uid", pl.col("name").alias("matched_name"), "strength")
+    ntok = pl.Series("ntok", wl.forms.ntok)
+    best = (
+        scored.join(names, on="nid", how="inner")
+        # Weak aliases count only when the normalised names are equal.
+        .filter((pl.col("strength") != "weak") | (pl.col("name_score") >= 0.999))
+        .join(pidx_of_name, on="pidx")
+        .join(parties, on="name")
+        .sort(["name_score", "strength"], descending=[True, False])
+        .unique(subset=["pid", "uid"], keep="first")
+        .join(id_hits, on=["pid", "uid"], how="left")
+        .with_columns(
+            pl.col("id_value").is_not_null().alias("id_match"),
+            pl.col("nid").map_batches(lambda s: ntok.gather(s), return_dtype=pl.Int32).alias("ntok"),
+        )
+    )
+    flags = [pl.when(pl.col(f)).then(pl.lit(f)) for f in FEATURE_FLAGS]
+    return (
+        attribute_features(best, wl, config)
+        .with_columns(
+            pl.col("name").alias("party_name"),
+            pl.col("entity_type").alias("party_entity_type"),
+            pl.concat_list(flags).list.drop_nulls().alias("features"),
+        )
+        .with_columns(
+            explanation().alias("explanation"),
+            pl.coalesce(pl.col("list_entity_type"), pl.col("entity_type")).alias("entity_type"),
+            pl.lit(ALGORITHM_VERSION).alias("algorithm"),
+        )
+    )
+
+
+def _screen_chunk(parties: pl.DataFrame, wl: PreparedWatchlist, config: ScreeningConfig) -> pl.DataFrame:
+    forms = name_forms(parties["name"])
+    pairs = candidates(forms, wl)
+    id_hits = _identifier_hits(parties, wl)
+    if id_hits.height:
+        # An identifier match is a hit on its own: score the party's name against every name of
+        # the entry even where blocking found no shared key.
+        id_pairs = (
+            id_hits.join(parties.select("pid", "name"), on="pid")
+            .join(forms.frame.select("name", pl.col("idx").alias("pidx")), on="name")
+            .join(wl.names.select("uid", "nid"), on="uid")
+            .select("pidx", "nid")
+        )
+        pairs = pl.concat([pairs, id_pairs]).unique()
+    li = pairs["pidx"].to_numpy().astype(np.int64)
+    ri = pairs["nid"].to_numpy().astype(np.int64)
+    scores = name_scores(forms, li, wl.forms, ri, workers=config.workers)
+    keep = scores >= config.min_name_score
+    if id_hits.height:
+        id_nids = wl.names.join(id_hits.select("uid").unique(), on="uid")["nid"].to_numpy()
+        keep |= np.isin(ri, id_nids)
+    scored = pairs.with_columns(pl.Series("name_score", scores, dtype=pl.Float64)).filter(pl.Series(keep))
+    hits = _score_pairs(parties, forms, wl, scored, id_hits, config)
+    hits = hits.with_columns(_threshold_expr(config).alias("threshold")).filter(pl.col("score") >= pl.col("threshold"))
+    log.debug("chunk: %d parties, %d candidate pairs, %d hits", parties.height, pairs.height, hits.height)
+    return hits
+
+
+def screen(
+    parties: pl.DataFrame,
+    watchlist: Watchlist | PreparedWatchlist,
+    config: ScreeningConfig | None = None,
+) -> pl.DataFrame:
+    """Screen ``parties`` (PARTY_SCHEMA) against ``watchlist``.
+
+    Returns HIT_SCHEMA: one row per (record_id, uid) whose score reaches the threshold of the
+    party's entity type, with the best-matching list name and an explanation. Pass a
+    :class:`PreparedWatchlist` (from :func:`prepare`) to reuse the normalised list across calls.
+    """
+    config = config or ScreeningConfig()
+    wl = watchlist if isinstance(watchlist, PreparedWatchlist) else prepare(watchlist, config)
+    prepared = prepare_parties(parties)
+    bad_types = set(prepared["entity_type"].unique().to_list()) - set(ENTITY_TYPES)
+    if bad_types:
+        raise ValueError(f"unknown entity_type values: {sorted(bad_types)}")
+    out: list[pl.DataFrame] = []
+    for start in range(0, prepared.height, config.chunk_size):
+        chunk = prepared.slice(start, config.chunk_size)
+        out.append(conform(_screen_chunk(chunk, wl, config), HIT_SCHEMA))
+    if not out:
+        return empty(HIT_SCHEMA)
+    hits = pl.concat(out).sort(["record_id", "score", "uid"], descending=[False, True, False])
+    log.info("screened %d parties against %d entries: %d hits", prepared.height, wl.size, hits.height)
+    return hits
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The score of one party against one list entry, with how it was reached."""
+
+    score: float
+    name_score: float
+    matched_name: str | None
+    explanation: str
+    features: dict[str, bool]
+
+
+def compare(
+    query: dict[str, str | None] | str,
+    candidate: Watchlist,
+    config: ScreeningConfig | None = None,
+) -> Comparison:
+    """Score one party (a PARTY_SCHEMA mapping, or just a name) against a one-entry watchlist,
+    whatever the threshold: for review and tuning tools."""
+    config = config or ScreeningConfig()
+    record = {"name": query} if isinstance(query, str) else dict(query)
+    record.setdefault("record_id", "query")
+    record.setdefault("entity_type", "unknown")
+    lenient = config.with_thresholds(**dict.fromkeys(ENTITY_TYPES, 1e-9))
+    loose = ScreeningConfig(
+        thresholds=lenient.thresholds,
+        weights=config.weights,
+        max_key_frequency=config.max_key_frequency,
+        min_name_score=0.0,
+        workers=1,
+        chunk_size=config.chunk_size,
+    )
+    wl = prepare(candidate, loose)
+    parties = prepare_parties(pl.DataFrame([record]))
+    forms = name_forms(parties["name"])
+    if forms.frame.height == 0 or wl.names.height == 0:
+        return Comparison(0.0, 0.0, None, "no names to compare", {})
+    nids = wl.names["nid"].to_numpy().astype(np.int64)
+    scores = name_scores(forms, np.zeros(len(nids), dtype=np.int64), wl.forms, nids, workers=1)
+    scored = pl.DataFrame(
+        {"pidx": np.zeros(len(nids), dtype=np.uint32), "nid": nids.astype(np.uint32), "name_score": scores}
+    )
+    hits = _score_pairs(parties, forms, wl, scored, _identifier_hits(parties, wl), loose)
+    if hits.height == 0:
+        return Comparison(0.0, 0.0, None, "no name matched", {})
+    row = hits.sort("score", descending=True).row(0, named=True)
+    return Comparison(
+        score=float(row["score"]),
+        name_score=float(row["name_score"]),
+        matched_name=row["matched_name"],
+        explanation=row["explanation"],
+        features={f: bool(row[f]) for f in FEATURE_FLAGS},
+    )

@@ -1,0 +1,221 @@
+"""Name normalisation, applied with the same function to list names and to parties.
+
+A name goes through these steps:
+
+1. Unicode NFKC, transliteration of every script to Latin (``anyascii``), case folding; dots and
+   apostrophes vanish ("L.L.C." → "llc", "O'Brien" → "obrien"), other punctuation splits tokens.
+   Chinese, Japanese and Korean syllables are split where the transliteration capitalises them.
+2. Legal forms in any language are recognised as phrases and set aside ("OOO", "Limited
+   Liability Company", "GmbH" → ``llc``); organisation words are canonicalised ("Company" → ``co``).
+3. Honorifics and titles are dropped; particles (``al``, ``bin``, ``van der``) are kept only in the
+   *full* joined form.
+4. Given-name variants and nicknames become one spelling ("Mohamed" → ``muhammad``, "Bob" →
+   ``robert``); merged Arabic theophoric names are split ("Abdulrahman" → ``abd al rahman``);
+   Slavic ``-off``/``-eff`` endings become ``-ov``/``-ev``.
+
+The result, :class:`NormalName`, carries several forms used by scoring and by candidate generation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+from anyascii import anyascii
+
+from screening.resources.given_names import variant_map
+from screening.resources.legal_forms import LEGAL_FORMS, TRAILING_ONLY
+from screening.resources.words import ABD_PREFIXES, HONORIFICS, NOISE, PARTICLES
+
+# Canonical legal forms that are set aside from the compared name; the others (co, group, ...) are
+# ordinary words of the name, only spelt one way.
+STRIPPED_FORMS: Final = frozenset({"llc", "jsc", "lp", "gp", "coop"})
+
+_VARIANTS: Final = variant_map()
+_DROP_SILENT: Final = re.compile(r"[.'’‘`´ʼʻ]")
+_NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
+_CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_ABJAD: Final = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_CJK: Final = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
+_SKELETON_RULES: Final = (
+    ("kh", "h"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("zh", "j"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("c", "k"),
+    ("x", "ks"),
+    ("z", "s"),
+    ("v", "f"),
+    ("dj", "j"),
+    ("g", "j"),
+)
+_SKELETON_DROP: Final = str.maketrans("", "", "aeiouyw")
+
+
+def _legal_phrases() -> dict[tuple[str, ...], str]:
+    phrases: dict[tuple[str, ...], str] = {}
+    for canonical, spellings in LEGAL_FORMS.items():
+        for spelling in spellings:
+            phrases.setdefault(tuple(_NON_ALNUM.split(spelling.replace(".", ""))), canonical)
+    return phrases
+
+
+_LEGAL: Final = _legal_phrases()
+_LEGAL_MAX: Final = max(len(p) for p in _LEGAL)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalName:
+    """The comparison forms of one name.
+
+    ``tokens`` are the canonical tokens of the name without particles or legal forms, in the order
+    written; ``sorted`` joins them sorted (token order does not matter for persons); ``joined``
+    runs them together (split and merged tokens compare equal); ``full`` runs together every
+    token including particles; ``skeleton`` is the sorted consonant skeleton, used when either side
+    was written in an abjad (Arabic, Hebrew), whose transliteration has no vowels.
+    """
+
+    tokens: tuple[str, ...]
+    full_tokens: tuple[str, ...]
+    sorted: str
+    joined: str
+    full: str
+    skeleton: str
+    legal_form: str
+    abjad: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+def fold(text: str) -> str:
+    """Transliterated, case-folded text with punctuation turned into single spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        if _CJK.search(text):
+            text = " ".join(_CAMEL.sub(" ", anyascii(part)) for part in text.split())
+        else:
+            text = anyascii(text)
+    text = _DROP_SILENT.sub("", text.casefold())
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """Consonant skeleton of a folded token: transliteration variants share it.
+
+    >>> skeleton("hussein"), skeleton("husayn"), skeleton("mhmd"), skeleton("mohammed")
+    ('hsn', 'hsn', 'mhmd', 'mhmd')
+    """
+    for old, new in _SKELETON_RULES:
+        token = token.replace(old, new)
+    token = token.translate(_SKELETON_DROP)
+    out: list[str] = []
+    for char in token:
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out) or token[:1]
+
+
+@lru_cache(maxsize=200_000)
+def canonical_token(token: str) -> tuple[str, ...]:
+    """One folded token rewritten to its canonical spelling; may split into several tokens."""
+    if token in _VARIANTS:
+        return (_VARIANTS[token],)
+    for prefix in ABD_PREFIXES:
+        if token.startswith(prefix):
+            rest = token[len(prefix) :]
+            if not rest:
+                return ("abd", "al") if prefix != "abd" else ("abd",)
+            if (len(rest) >= 3 and prefix != "abdu") or len(rest) >= 4:
+                rest = rest[2:] if rest.startswith(("al", "el", "ul")) and len(rest) > 4 else rest
+                return ("abd", "al", *canonical_token(rest))
+            break
+    if len(token) > 4 and token.endswith(("off", "eff")):
+        return (token[:-2] + "v",)
+    return (token,)
+
+
+def _split_legal_form(tokens: list[str]) -> tuple[list[str], str]:
+    """Tokens with legal-form phrases replaced by their canonical word; the stripped form apart."""
+    out: list[str] = []
+    stripped = ""
+    i = 0
+    n = len(tokens)
+    while i < n:
+        for size in range(min(_LEGAL_MAX, n - i), 0, -1):
+            phrase = tuple(tokens[i : i + size])
+            canonical = _LEGAL.get(phrase)
+            if canonical is None:
+                continue
+            at_end = i + size == n
+            if size == 1 and phrase[0] in TRAILING_ONLY and not (at_end and n > 1):
+                continue
+            if canonical in STRIPPED_FORMS and n > size:
+                stripped = stripped or canonical
+            else:
+                out.append(canonical)
+            i += size
+            break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out, stripped
+
+
+@lru_cache(maxsize=1_000_000)
+def normalise(name: str) -> NormalName:
+    """All comparison forms of ``name``.
+
+    >>> normalise("Sheikh Mohamed Abdulrahman AL-HUSSEINI").text
+    'muhammad abd rahman husseini'
+    >>> normalise("OOO Romashka").text, normalise("Romashka LLC").legal_form
+    ('romashka', 'llc')
+    """
+    folded = fold(name)
+    raw = folded.split()
+    words, legal_form = _split_legal_form(raw)
+    kept = [w for w in words if w not in HONORIFICS and w not in NOISE] or words
+    full: list[str] = []
+    for word in kept:
+        full.extend(canonical_token(word))
+    core = [t for t in full if t not in PARTICLES] or full
+    skeletons = sorted(skeleton(t) for t in core)
+    return NormalName(
+        tokens=tuple(core),
+        full_tokens=tuple(full),
+        sorted=" ".join(sorted(core)),
+        joined="".join(core),
+        full="".join(full),
+        skeleton=" ".join(skeletons),
+        legal_form=legal_form,
+        abjad=bool(_ABJAD.search(name)),
+    )
+
+
+def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
+    """Keys that a name and its likely variants share: consonant skeletons of each token, of each
+    pair of tokens, and of adjacent tokens run together (for split and merged tokens)."""
+    tokens = [t for t in name.tokens if len(t) > 1][:max_tokens]
+    skels = sorted({skeleton(t) for t in tokens})
+    keys = [f"t:{s}" for s in skels]
+    keys.extend(f"p:{a}|{b}" for i, a in enumerate(skels) for b in skels[i + 1 :])
+    keys.extend(f"t:{skeleton(a + b)}" for a, b in zip(name.full_tokens, name.full_tokens[1:], strict=False))
+    if len(tokens) > 1 or not keys:
+        keys.append(f"t:{skeleton(name.joined)}")
+    return keys
+
+
+def normalise_many(names: Iterable[str]) -> list[NormalName]:
+    return [normalise(n) for n in names]

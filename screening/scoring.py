@@ -1,0 +1,185 @@
+"""Bulk name scoring of candidate pairs with rapidfuzz, and the secondary-attribute features."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from screening.config import ScreeningConfig
+from screening.prepare import NameForms, PreparedWatchlist
+
+FloatArray = npt.NDArray[np.float64]
+IndexArray = npt.NDArray[np.int64]
+
+# How much each comparison form is worth relative to a plain match of the sorted tokens.
+SKELETON_DISCOUNT = 0.94
+SUBSET_BASE = 0.95
+SUBSET_PER_TOKEN = 0.05
+
+
+def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, *, workers: int) -> FloatArray:
+    """Name similarity in 0..1 of pairs (left[li[k]], right[ri[k]]), computed in bulk.
+
+    The best of: the sorted tokens (any order), the tokens run together (split and merged
+    tokens), every token including particles run together, the consonant skeletons when either
+    side was written in an abjad (discounted), and the token-set score when one name has tokens
+    the other lacks (dropped middle names; discounted per missing token).
+    """
+    if len(li) == 0:
+        return np.zeros(0, dtype=np.float64)
+
+    def ratio(form: str, a: IndexArray, b: IndexArray) -> FloatArray:
+        out: FloatArray = cpdist(
+            left.arrays[form][a],
+            right.arrays[form][b],
+            scorer=fuzz.ratio,
+            processor=None,
+            workers=workers,
+            dtype=np.float64,
+        )
+        return out / 100.0
+
+    best = ratio("sorted", li, ri)
+    np.maximum(best, ratio("joined", li, ri), out=best)
+    np.maximum(best, ratio("full", li, ri), out=best)
+    abjad = np.flatnonzero(left.abjad[li] | right.abjad[ri])
+    if len(abjad):
+        skel = ratio("skeleton", li[abjad], ri[abjad]) * SKELETON_DISCOUNT
+        best[abjad] = np.maximum(best[abjad], skel)
+    ln, rn = left.ntok[li], right.ntok[ri]
+    uneven = np.flatnonzero((ln != rn) & (np.minimum(ln, rn) >= 2))
+    if len(uneven):
+        tset: FloatArray = cpdist(
+            left.arrays["sorted"][li[uneven]],
+            right.arrays["sorted"][ri[uneven]],
+            scorer=fuzz.token_set_ratio,
+            processor=None,
+            workers=workers,
+            dtype=np.float64,
+        )
+        missing = np.abs(ln[uneven] - rn[uneven]).astype(np.float64)
+        subset = tset / 100.0 * SUBSET_BASE - SUBSET_PER_TOKEN * (missing - 1)
+        best[uneven] = np.maximum(best[uneven], subset)
+    return best
+
+
+def attribute_features(pairs: pl.DataFrame, wl: PreparedWatchlist, config: ScreeningConfig) -> pl.DataFrame:
+    """Add secondary-attribute features and the final ``score`` to scored (party, entry) pairs.
+
+    ``pairs`` needs ``pid``, ``uid``, ``name_score``, ``id_match`` and the party columns
+    ``entity_type``, ``dob``, ``dob_lo``, ``dob_hi``, ``country``, ``gender1``, ``ntok``.
+    """
+    w = config.weights
+    dob = (
+        pairs.filter(pl.col("dob_lo").is_not_null())
+        .select("pid", "uid", "dob_lo", "dob_hi")
+        .join(wl.dobs, on="uid", how="inner")
+        .with_columns(
+            pl.col("dob_from").fill_null(pl.col("dob_to")),
+            pl.col("dob_to").fill_null(pl.col("dob_from")),
+        )
+        .group_by("pid", "uid")
+        .agg(
+            (
+                (pl.col("dob_lo") == pl.col("dob_hi"))
+                & (pl.col("dob_from") == pl.col("dob_to"))
+                & (pl.col("dob_lo") == pl.col("dob_from"))
+            )
+            .any()
+            .alias("dob_exact"),
+            ((pl.col("dob_lo") <= pl.col("dob_to")) & (pl.col("dob_hi") >= pl.col("dob_from")))
+            .any()
+            .alias("dob_overlap"),
+            pl.col("raw").drop_nulls().unique().sort().str.join(", ").alias("list_dobs"),
+        )
+    )
+    entries = wl.entries.select(
+        "uid",
+        "list_source",
+        "entry_id",
+        pl.col("entity_type").alias("list_entity_type"),
+        pl.col("gender").str.to_lowercase().str.slice(0, 1).alias("list_gender1"),
+    )
+    frame = (
+        pairs.join(entries, on="uid", how="left")
+        .join(dob, on=["pid", "uid"], how="left")
+        .join(wl.countries, on="uid", how="left")
+    )
+    party_type = pl.col("entity_type")
+    list_type = pl.col("list_entity_type").fill_null("unknown")
+    typed = (party_type != "unknown") & (list_type != "unknown")
+    person_vs_other = typed & ((party_type == "person") != (list_type == "person"))
+    has_country = pl.col("country").is_not_null() & pl.col("countries").is_not_null()
+    country_in = pl.col("countries").list.contains(pl.col("country"))
+    frame = frame.with_columns(
+        pl.col("dob_exact").fill_null(False),
+        pl.col("dob_overlap").fill_null(False),
+        (pl.col("dob_overlap").is_not_null() & ~pl.col("dob_overlap")).alias("dob_conflict"),
+        (has_country & country_in).fill_null(False).alias("country_match"),
+        (has_country & ~country_in & (pl.col("countries").list.len() > 0)).fill_null(False).alias("country_conflict"),
+        (
+            pl.col("gender1").is_in(["m", "f"])
+            & pl.col("list_gender1").is_in(["m", "f"])
+            & (pl.col("gender1") != pl.col("list_gender1"))
+        )
+        .fill_null(False)
+        .alias("gender_conflict"),
+        person_vs_other.alias("type_conflict"),
+        (typed & ~person_vs_other & (party_type != list_type)).alias("type_mismatch"),
+    )
+    adjust = (
+        pl.when(pl.col("dob_exact"))
+        .then(w.dob_exact)
+        .when(pl.col("dob_overlap"))
+        .then(w.dob_overlap)
+        .when(pl.col("dob_conflict"))
+        .then(w.dob_conflict)
+        .otherwise(0.0)
+        + pl.when(pl.col("country_match")).then(w.country_match).otherwise(0.0)
+        + pl.when(pl.col("country_conflict")).then(w.country_conflict).otherwise(0.0)
+        + pl.when(pl.col("gender_conflict")).then(w.gender_conflict).otherwise(0.0)
+        + pl.when(pl.col("type_conflict")).then(w.type_conflict).otherwise(0.0)
+        + pl.when(pl.col("type_mismatch")).then(w.type_mismatch).otherwise(0.0)
+        + pl.when((pl.col("ntok") == 1) & (pl.col("name_score") < 1.0)).then(w.single_token).otherwise(0.0)
+    )
+    name_based = pl.col("name_score") + adjust
+    by_id = w.identifier_match + (1.0 - w.identifier_match) * pl.col("name_score")
+    score = pl.when(pl.col("id_match")).then(pl.max_horizontal(name_based, by_id)).otherwise(name_based)
+    return frame.with_columns(score.clip(0.0, 1.0).alias("score"))
+
+
+def explanation() -> pl.Expr:
+    """A short sentence per hit: which names matched and which attributes agreed or conflicted."""
+    pct = (pl.col("name_score") * 100).round(0).cast(pl.Int32).cast(pl.String)
+    parts = [
+        pl.concat_str(
+            pl.lit("name '"),
+            pl.col("party_name"),
+            pl.lit("' ~ '"),
+            pl.col("matched_name"),
+            pl.lit("' "),
+            pct,
+            pl.lit("%"),
+            pl.when(pl.col("strength") == "weak").then(pl.lit(" (weak alias, exact)")).otherwise(pl.lit("")),
+        ),
+        pl.when(pl.col("id_match")).then(pl.concat_str(pl.lit("identifier "), pl.col("id_value"), pl.lit(" matches"))),
+        pl.when(pl.col("dob_exact")).then(pl.concat_str(pl.lit("dob "), pl.col("dob"), pl.lit(" matches exactly"))),
+        pl.when(~pl.col("dob_exact") & pl.col("dob_overlap")).then(
+            pl.concat_str(pl.lit("dob "), pl.col("dob"), pl.lit(" agrees with "), pl.col("list_dobs"))
+        ),
+        pl.when(pl.col("dob_conflict")).then(
+            pl.concat_str(pl.lit("dob "), pl.col("dob"), pl.lit(" conflicts with "), pl.col("list_dobs"))
+        ),
+        pl.when(pl.col("country_match")).then(pl.concat_str(pl.lit("country "), pl.col("country"), pl.lit(" agrees"))),
+        pl.when(pl.col("country_conflict")).then(
+            pl.concat_str(pl.lit("country "), pl.col("country"), pl.lit(" not in "), pl.col("countries").list.join("/"))
+        ),
+        pl.when(pl.col("gender_conflict")).then(pl.lit("gender conflicts")),
+        pl.when(pl.col("type_conflict") | pl.col("type_mismatch")).then(
+            pl.concat_str(pl.lit("entity type "), pl.col("entity_type"), pl.lit(" vs "), pl.col("list_entity_type"))
+        ),
+    ]
+    return pl.concat_list(parts).list.drop_nulls().list.join("; ")
