@@ -6,6 +6,7 @@ An :class:`ObjectStore` is one bucket seen by one identity. Errors are turned in
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -112,23 +113,28 @@ class ObjectStore:
             raise self._fail(exc, "create bucket", "") from None
 
     def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> str:
-        """Write ``data`` at ``key`` and verify it landed whole; returns its SHA-256."""
+        """Write ``data`` at ``key``; returns its SHA-256.
+
+        The body's MD5 travels with the request (the store refuses a body that does not match it)
+        and the ETag the store answers with must equal it, so a truncated or altered upload never
+        passes as written. Works for write-only identities too: no read-back needed.
+        """
         digest = sha256_bytes(data)
+        md5 = hashlib.md5(data, usedforsecurity=False)
         try:
-            self.client.put_object(
+            answer = self.client.put_object(
                 Bucket=self.bucket,
                 Key=key,
                 Body=data,
                 ContentType=content_type,
+                ContentMD5=base64.b64encode(md5.digest()).decode("ascii"),
                 Metadata={"sha256": digest},
             )
-            head = self.client.head_object(Bucket=self.bucket, Key=key)
         except (ClientError, BotoCoreError) as exc:
             raise self._fail(exc, "put", key) from None
-        if int(head["ContentLength"]) != len(data):
-            raise StorageError(f"{self.uri(key)}: stored {head['ContentLength']} bytes, sent {len(data)}")
-        if head.get("Metadata", {}).get("sha256") not in (None, digest):
-            raise StorageError(f"{self.uri(key)}: stored hash differs from the hash sent")
+        etag = str(answer.get("ETag", "")).strip('"')
+        if etag and etag != md5.hexdigest():
+            raise StorageError(f"{self.uri(key)}: the store holds other bytes than were sent (ETag {etag})")
         return digest
 
     def put_file(self, key: str, path: Path, content_type: str = "application/octet-stream") -> str:

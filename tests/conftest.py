@@ -1,8 +1,10 @@
-"""Shared test fixtures."""
+"""Shared test fixtures: the shared data folder, and a real local S3 object store."""
 
 from __future__ import annotations
 
 import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,53 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared data folder not found at {path}")
     return path
+
+
+def free_port_block(width: int = 15) -> int:
+    """A port P such that P .. P+width are free on loopback (the local store takes several)."""
+    for _ in range(50):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            base = sock.getsockname()[1]
+        if base + width >= 65000:
+            continue
+        taken = False
+        for port in range(base, base + width):
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    taken = True
+                    break
+        if not taken:
+            return base
+    raise RuntimeError("no free block of ports on loopback")
+
+
+@pytest.fixture(scope="session")
+def s3_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A real SeaweedFS S3 server on a free loopback port, with the project's identities.
+
+    Sets ``INTERDICT_HOME`` and ``INTERDICT_S3_ENDPOINT`` for the whole session, so that
+    ``Settings.from_env()`` (and any subprocess) talks to it.
+    """
+    from pipelines.localstore import LocalStore, ensure_buckets
+    from pipelines.settings import Settings
+
+    home = tmp_path_factory.mktemp("interdict-home")
+    saved = {k: os.environ.get(k) for k in ("INTERDICT_HOME", "INTERDICT_S3_ENDPOINT")}
+    os.environ["INTERDICT_HOME"] = str(home)
+    os.environ["INTERDICT_S3_ENDPOINT"] = f"http://127.0.0.1:{free_port_block()}"
+    settings = Settings.from_env()
+    local = LocalStore.from_settings(settings)
+    local.start()
+    try:
+        ensure_buckets(settings)
+        yield home
+    finally:
+        local.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
