@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
@@ -43,7 +44,7 @@ class ScreeningConfig:
     rapidfuzz (``-1`` = all cores). ``chunk_size`` bounds memory: parties are screened in chunks.
     """
 
-    thresholds: MappingProxyType[str, float] = field(default_factory=_default_thresholds)
+    thresholds: Mapping[str, float] = field(default_factory=_default_thresholds)
     weights: Weights = field(default_factory=Weights)
     max_key_frequency: int = 400
     min_name_score: float = 0.70
@@ -54,11 +55,10 @@ class ScreeningConfig:
         unknown = set(self.thresholds) - set(ENTITY_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown entity types: {sorted(unknown)}")
-        missing = set(ENTITY_TYPES) - set(self.thresholds)
-        if missing:
-            merged = dict(_default_thresholds())
-            merged.update(self.thresholds)
-            object.__setattr__(self, "thresholds", MappingProxyType(merged))
+        merged = dict(_default_thresholds())
+        merged.update({k: float(v) for k, v in self.thresholds.items()})
+        # A plain dict (copied) so that the configuration can be written to a run manifest as JSON.
+        object.__setattr__(self, "thresholds", merged)
         for name, value in self.thresholds.items():
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"threshold for {name} must be in (0, 1], got {value}")
@@ -71,7 +71,7 @@ class ScreeningConfig:
         merged = dict(self.thresholds)
         merged.update(thresholds)
         return ScreeningConfig(
-            thresholds=MappingProxyType(merged),
+            thresholds=merged,
             weights=self.weights,
             max_key_frequency=self.max_key_frequency,
             min_name_score=self.min_name_score,
