@@ -1,0 +1,55 @@
+"""Parties in the harmonised screening form (screening.model.PARTY_SCHEMA): the gate of
+ad-hoc ``interdict screen`` runs and of any producer that hands parties to the matcher."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from expectations._base import (
+    PARTIAL_DATE,
+    DatasetSpec,
+    SuiteContext,
+    in_set,
+    matches,
+    max_length,
+    name_rules,
+    not_null,
+    unique,
+)
+from expectations._iso import COUNTRY_CODES
+
+if TYPE_CHECKING:
+    from great_expectations.expectations.expectation import Expectation
+
+ENTITY_TYPES = ("person", "organization", "vessel", "aircraft", "unknown")
+GENDERS = ("male", "female", "other")
+
+
+def rules(ctx: SuiteContext) -> list[Expectation]:
+    return [
+        not_null("record_id", "record_id_present", "record_id is empty"),
+        unique("record_id", "record_id_unique", "record_id appears on more than one row"),
+        max_length("record_id", 200, "record_id_length", "record_id is longer than 200 characters"),
+        *name_rules("name", "name"),
+        not_null("entity_type", "entity_type_present", "entity_type is empty"),
+        in_set(
+            "entity_type",
+            ENTITY_TYPES,
+            "entity_type_valid",
+            "entity_type is not person, organization, vessel, aircraft or unknown",
+        ),
+        matches("dob", PARTIAL_DATE, "dob_format", "dob is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        in_set("country", COUNTRY_CODES, "country_iso", "country is not an ISO 3166 country code"),
+        max_length("id_number", 100, "id_number_length", "id_number is longer than 100 characters"),
+        in_set("gender", GENDERS, "gender_valid", "gender is not male, female or other"),
+    ]
+
+
+SPEC = DatasetSpec(
+    kind="parties",
+    required=("record_id", "name", "entity_type"),
+    optional=("dob", "country", "id_number", "gender"),
+    key=("record_id",),
+    rules=rules,
+    description="Parties to screen, in the harmonised form.",
+)

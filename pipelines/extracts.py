@@ -1,0 +1,526 @@
+"""Read bank and register extracts into all-string polars frames, robustly.
+
+``read_extract`` accepts CSV (any common delimiter, quoted newlines, CRLF, spreadsheet-export
+quirks), Parquet (any column types) and JSON (an array or JSON lines, such as the Companies
+House PSC snapshot). It returns one row per record with every column as a string, plus:
+
+- ``_row``: where the record starts in the file — the 1-based line number for CSV and JSON lines,
+  the 1-based record number for Parquet and JSON arrays;
+- ``_problem``: null, or why the record could not be read cleanly (wrong number of fields, NUL
+  bytes, malformed quoting, bytes not valid in the file's encoding). Validation quarantines
+  such rows with that reason, so no record is ever dropped silently.
+
+A file that cannot be used at all raises :class:`pipelines.errors.InputError` naming the file and
+the problem. Blank lines are not records and are skipped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import polars as pl
+
+from expectations import spec
+from pipelines.errors import InputError
+
+log = logging.getLogger(__name__)
+
+ROW: Final = "_row"
+PROBLEM: Final = "_problem"
+
+DELIMITERS: Final = (",", ";", "\t", "|")
+# Python's csv module refuses fields above a limit; long fields are a row-level matter
+# (validation's length rules), not a reason to refuse the file.
+_FIELD_LIMIT: Final = 2**31 - 1
+_CHUNK_ROWS: Final = 100_000
+_MAX_SHOWN: Final = 120
+
+_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def read_extract(path: Path, kind: str, *, encoding: str | None = None, delimiter: str | None = None) -> pl.DataFrame:
+    """Read ``path`` as an extract of dataset ``kind`` (customers, payments, parties, companies,
+    officers, psc, ...): all-string columns plus ``_row`` and ``_problem``.
+
+    ``encoding`` and ``delimiter`` override detection (a bank's configured values).
+    Raises ``InputError`` for a file that cannot be read at all or lacks a required column.
+    """
+    path = Path(path)
+    dataset = spec(kind)
+    data = _read_bytes(path)
+    if data[:4] == b"PAR1":
+        frame = _read_parquet(path, data)
+    else:
+        text, replaced = _decode(path, data, encoding)
+        head = text.lstrip()[:1]
+        if head in ("[", "{"):
+            frame = _read_json(path, text)
+        else:
+            _refuse_binary(path, text)
+            frame = _read_csv(path, text, delimiter)
+        if replaced:
+            frame = _flag_replacement_chars(frame, encoding or "utf-8")
+    frame = _canonical_columns(path, frame, dataset.columns)
+    missing = [c for c in dataset.required if c not in frame.columns]
+    if missing:
+        found = [c for c in frame.columns if c not in (ROW, PROBLEM)]
+        raise InputError(path, _missing_message(missing, found))
+    log.info("read %s: %d records, %d columns", path, frame.height, frame.width - 2)
+    return frame
+
+
+# -- bytes and text ---------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if not path.is_file():
+        raise InputError(path, "not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from exc
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputError(path, f"damaged gzip file: {exc}") from exc
+    if not data.strip():
+        raise InputError(path, "the file is empty")
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise InputError(
+            path, "not a CSV or Parquet file: it looks like a spreadsheet workbook or ZIP archive; export it as CSV"
+        )
+    return data
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of ``data``: from its byte-order mark, UTF-16 without one (NUL pattern),
+    else UTF-8 if it decodes, else Windows-1252, else Latin-1."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    sample = data[:4096]
+    if sample.count(0) > len(sample) // 4:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > even * 4:
+            return "utf-16-le"
+        if even > odd * 4:
+            return "utf-16-be"
+        return "binary"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    if _mostly_utf8(data):
+        return "utf-8"
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "cp1252"
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when the non-ASCII bytes are mostly well-formed UTF-8 sequences: a UTF-8 file with a
+    few bad bytes, not a single-byte encoding."""
+    valid = len(re.findall(rb"[\xc2-\xf4][\x80-\xbf]+", data))
+    high = len(re.findall(rb"[\x80-\xff]", data))
+    return valid > 0 and valid * 2 >= high - valid * 2
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bool]:
+    """The text of ``data`` and whether undecodable bytes were replaced (U+FFFD)."""
+    name = encoding or detect_encoding(data)
+    if name == "binary":
+        raise InputError(path, "not a CSV or Parquet file: binary content")
+    try:
+        text = data.decode(name)
+    except LookupError as exc:
+        raise InputError(path, f"unknown encoding {name!r}") from exc
+    except UnicodeDecodeError as exc:
+        if encoding is None and name == "utf-8":
+            text = data.decode("utf-8", errors="replace")
+            return text.removeprefix("\ufeff"), True
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(path, f"line {line}: bytes {data[exc.start : exc.end + 3]!r} are not valid {name}") from exc
+    if encoding is None and name.startswith("utf-16") and _CONTROL.search(text[:4096]):
+        raise InputError(path, "not a CSV or Parquet file: binary content")
+    return text.removeprefix("\ufeff"), False
+
+
+def _refuse_binary(path: Path, text: str) -> None:
+    sample = text[:65536]
+    controls = len(_CONTROL.findall(sample))
+    if controls > max(8, len(sample) // 20):
+        raise InputError(path, "not a CSV or Parquet file: binary content")
+
+
+def _flag_replacement_chars(frame: pl.DataFrame, encoding: str) -> pl.DataFrame:
+    columns = [c for c in frame.columns if c not in (ROW, PROBLEM)]
+    if not columns:
+        return frame
+    bad = pl.any_horizontal([pl.col(c).str.contains("\ufffd", literal=True).fill_null(False) for c in columns])
+    message = pl.lit(f"bytes that are not valid {encoding}")
+    return frame.with_columns(
+        pl.when(bad & pl.col(PROBLEM).is_null()).then(message).otherwise(pl.col(PROBLEM)).alias(PROBLEM)
+    )
+
+
+# -- CSV --------------------------------------------------------------------------------------
+
+
+class _LineTap:
+    """Feeds lines to csv.reader and remembers the line number and the last line given."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.line_no = 0
+        self.last = ""
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        self.last = next(self._lines)
+        self.line_no += 1
+        return self.last
+
+
+def detect_delimiter(header_line: str) -> str:
+    """The candidate delimiter occurring most often in the header line (comma if none does)."""
+    counts = {d: _count_outside_quotes(header_line, d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
+
+
+def _read_csv(path: Path, text: str, delimiter: str | None) -> pl.DataFrame:
+    tap = _LineTap(text)
+    first = _first_content_line(text)
+    if first.lower().startswith("sep=") and len(first.strip()) == 5:
+        delimiter = delimiter or first.strip()[4]
+        _skip_to_after(tap, first)
+    delimiter = delimiter or detect_delimiter(first if not first.lower().startswith("sep=") else _second_line(text))
+    if len(delimiter) != 1:
+        raise InputError(path, f"the delimiter must be one character, got {delimiter!r}")
+    csv.field_size_limit(_FIELD_LIMIT)
+    reader = csv.reader(tap, delimiter=delimiter, strict=True)
+
+    header: list[str] | None = None
+    width = 0
+    chunks: list[pl.DataFrame] = []
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[str | None] = []
+    while True:
+        start = tap.line_no + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise InputError(
+                    path, f"line {start}: unterminated quoted field (it runs to the end of the file)"
+                ) from exc
+            if header is None:
+                raise InputError(path, f"line {start}: malformed header ({exc})") from exc
+            rows.append([""] * width)
+            lines.append(start)
+            problems.append(f"line {start}: malformed quoting ({exc}): {_shorten(tap.last.rstrip())}")
+            continue
+        if not record or all(not field.strip() for field in record):
+            continue
+        if header is None:
+            header = _header(path, record, start)
+            width = len(header)
+            continue
+        problem = None
+        if len(record) != width:
+            record, problem = _fit(record, width, start)
+        elif "\x00" in "".join(record):
+            problem = _nul_problem(record, header, start)
+        rows.append(record)
+        lines.append(start)
+        problems.append(problem)
+        if len(rows) >= _CHUNK_ROWS:
+            chunks.append(_chunk(header, rows, lines, problems))
+            rows, lines, problems = [], [], []
+    if header is None:
+        raise InputError(path, "the file has no header row")
+    chunks.append(_chunk(header, rows, lines, problems))
+    frame = pl.concat(chunks, how="vertical")
+    return _tidy_strings(_drop_unnamed_empty(frame, header))
+
+
+def _first_content_line(text: str) -> str:
+    for line in io.StringIO(text, newline=""):
+        if line.strip():
+            return line.rstrip("\r\n")
+    return ""
+
+
+def _second_line(text: str) -> str:
+    seen = 0
+    for line in io.StringIO(text, newline=""):
+        if line.strip():
+            seen += 1
+            if seen == 2:
+                return line.rstrip("\r\n")
+    return ""
+
+
+def _skip_to_after(tap: _LineTap, line: str) -> None:
+    for got in tap:
+        if got.rstrip("\r\n") == line:
+            return
+
+
+def _header(path: Path, record: list[str], line: int) -> list[str]:
+    names = []
+    for i, raw in enumerate(record):
+        name = raw.strip().strip('"').strip().removeprefix("\ufeff")
+        names.append(name or f"column_{i + 1}")
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InputError(path, f"line {line}: duplicate column {name!r} in the header")
+        seen.add(name)
+    for reserved in (ROW, PROBLEM):
+        if reserved in seen:
+            raise InputError(path, f"line {line}: the header uses the reserved column name {reserved!r}")
+    return names
+
+
+def _fit(record: list[str], width: int, line: int) -> tuple[list[str], str | None]:
+    if len(record) > width:
+        extra = record[width:]
+        if all(not v.strip() for v in extra):  # trailing delimiters, as spreadsheets write them
+            return record[:width], None
+        return record[:width], (
+            f"line {line}: {len(record)} fields, expected {width}; extra values: {_shorten(repr(extra))}"
+        )
+    return record + [""] * (width - len(record)), f"line {line}: {len(record)} fields, expected {width}"
+
+
+def _nul_problem(record: list[str], header: Sequence[str], line: int) -> str:
+    columns = [name for name, value in zip(header, record, strict=True) if "\x00" in value]
+    return f"line {line}: NUL byte in {', '.join(columns)}"
+
+
+def _chunk(header: list[str], rows: list[list[str]], lines: list[int], problems: list[str | None]) -> pl.DataFrame:
+    schema = dict.fromkeys(header, pl.String())
+    frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+    return frame.with_columns(
+        pl.Series(ROW, lines, dtype=pl.Int64),
+        pl.Series(PROBLEM, problems, dtype=pl.String),
+    )
+
+
+def _drop_unnamed_empty(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
+    """Spreadsheet exports add unnamed trailing columns; drop those that hold nothing."""
+    drop = [
+        name
+        for name in header
+        if re.fullmatch(r"column_\d+", name) and frame[name].str.strip_chars().str.len_chars().fill_null(0).sum() == 0
+    ]
+    return frame.drop(drop)
+
+
+def _tidy_strings(frame: pl.DataFrame) -> pl.DataFrame:
+    """Empty strings become null; a spreadsheet's ``="0123"`` (kept leading zeros) becomes ``0123``."""
+    columns = [c for c in frame.columns if c not in (ROW, PROBLEM)]
+    exprs = []
+    for c in columns:
+        col = pl.col(c)
+        if frame[c].str.starts_with('="').any():
+            col = col.str.replace(r'^="(.*)"$', "$1")
+        exprs.append(pl.when(col.str.len_bytes() == 0).then(None).otherwise(col).alias(c))
+    return frame.with_columns(exprs)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+
+def _read_json(path: Path, text: str) -> pl.DataFrame:
+    records: list[tuple[int, dict[str, str | None] | None, str | None]] = []
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(path, f"line {exc.lineno}: invalid JSON ({exc.msg})") from exc
+        for number, item in enumerate(items, start=1):
+            records.append(_json_record(item, f"record {number}", number))
+    else:
+        for number, line in enumerate(io.StringIO(text), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                records.append((number, None, f"line {number}: invalid JSON ({exc.msg}): {_shorten(line.strip())}"))
+                continue
+            records.append(_json_record(item, f"line {number}", number))
+    kept = [r for r in records if r[1] is None or not _is_trailer(r[1])]
+    columns: dict[str, None] = {}
+    for _, flat, _ in kept:
+        if flat:
+            columns.update(dict.fromkeys(flat))
+    data: dict[str, list[Any]] = {c: [] for c in columns}
+    rows: list[int] = []
+    problems: list[str | None] = []
+    for number, flat, problem in kept:
+        for c in columns:
+            data[c].append(flat.get(c) if flat else None)
+        rows.append(number)
+        problems.append(problem)
+    frame = pl.DataFrame(data, schema=dict.fromkeys(columns, pl.String()))
+    frame = frame.with_columns(pl.Series(ROW, rows, dtype=pl.Int64), pl.Series(PROBLEM, problems, dtype=pl.String))
+    return _tidy_strings(frame)
+
+
+def _json_record(item: object, where: str, number: int) -> tuple[int, dict[str, str | None] | None, str | None]:
+    if not isinstance(item, dict):
+        return number, None, f"{where}: not a JSON object: {_shorten(json.dumps(item))}"
+    flat: dict[str, str | None] = {}
+    _flatten(item, "", flat)
+    # The Companies House PSC snapshot wraps each record as {"company_number", "data": {...}}.
+    return number, {k.removeprefix("data."): v for k, v in flat.items()}, None
+
+
+def _flatten(value: object, prefix: str, out: dict[str, str | None]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(item, f"{prefix}{key}.", out)
+    elif isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):
+            out[prefix[:-1]] = ";".join("" if v is None else str(v) for v in value)
+        else:
+            out[prefix[:-1]] = json.dumps(value, ensure_ascii=False)
+    elif value is None:
+        out[prefix[:-1]] = None
+    elif isinstance(value, bool):
+        out[prefix[:-1]] = "true" if value else "false"
+    else:
+        out[prefix[:-1]] = str(value)
+
+
+def _is_trailer(flat: dict[str, str | None]) -> bool:
+    """The snapshot's closing ``totals#...`` record describes the file, it is not a record."""
+    kind = flat.get("kind") or ""
+    return kind.startswith("totals#")
+
+
+# -- Parquet ----------------------------------------------------------------------------------
+
+
+def _read_parquet(path: Path, data: bytes) -> pl.DataFrame:
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        raise InputError(path, f"not a readable Parquet file: {_shorten(str(exc))}") from exc
+    for reserved in (ROW, PROBLEM):
+        if reserved in frame.columns:
+            raise InputError(path, f"the file uses the reserved column name {reserved!r}")
+    exprs = []
+    for name, dtype in frame.schema.items():
+        try:
+            exprs.append(_as_string(frame[name], dtype).alias(name))
+        except (pl.exceptions.PolarsError, ValueError) as exc:
+            raise InputError(path, f"column {name!r} of type {dtype} cannot be read as text: {exc}") from exc
+    frame = frame.select(exprs) if exprs else frame
+    frame = frame.with_columns(
+        pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW),
+        pl.lit(None, dtype=pl.String).alias(PROBLEM),
+    )
+    return _tidy_strings(frame)
+
+
+def _as_string(series: pl.Series, dtype: pl.DataType) -> pl.Expr:
+    col = pl.col(series.name)
+    if dtype == pl.String:
+        return col
+    if dtype.is_float():
+        finite = series.drop_nulls().drop_nans()
+        if finite.len() and (finite == finite.round(0)).all() and finite.abs().max() < 2**53:  # type: ignore[operator]
+            return col.fill_nan(None).cast(pl.Int64).cast(pl.String)
+        return col.fill_nan(None).cast(pl.String)
+    if dtype == pl.Date:
+        return col.dt.strftime("%Y-%m-%d")
+    if isinstance(dtype, pl.Datetime):
+        times = series.drop_nulls()
+        if times.len() == 0 or (times.dt.time() == pl.time(0)).all():
+            return col.dt.strftime("%Y-%m-%d")
+        return col.dt.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(dtype, pl.List | pl.Array):
+        return col.cast(pl.List(pl.String)).list.join(";")
+    if isinstance(dtype, pl.Struct):
+        return col.struct.json_encode()
+    if dtype == pl.Binary:
+        return col.cast(pl.String)
+    return col.cast(pl.String)
+
+
+# -- columns ----------------------------------------------------------------------------------
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_.\-]+", "", name).lower()
+
+
+def _canonical_columns(path: Path, frame: pl.DataFrame, expected: Sequence[str]) -> pl.DataFrame:
+    """Rename columns that match an expected one but for case, spaces or underscores."""
+    present = set(frame.columns)
+    by_key = {_key(c): c for c in frame.columns if c not in (ROW, PROBLEM)}
+    renames = {}
+    for name in expected:
+        if name in present:
+            continue
+        found = by_key.get(_key(name))
+        if found is not None and found not in expected and found not in renames:
+            renames[found] = name
+    return frame.rename(renames) if renames else frame
+
+
+def _missing_message(missing: list[str], found: list[str]) -> str:
+    what = ", ".join(repr(m) for m in missing)
+    noun = "column" if len(missing) == 1 else "columns"
+    shown = ", ".join(found[:20]) + (", …" if len(found) > 20 else "")
+    message = f"missing required {noun} {what} (found: {shown or 'no columns'})"
+    if len(found) == 1 and any(d in found[0] for d in (*DELIMITERS, " ")):
+        message += "; is the delimiter right?"
+    return message

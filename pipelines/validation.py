@@ -1,0 +1,380 @@
+"""Data-quality gates: run a dataset's Great Expectations suite over an extract and split it into
+clean rows and quarantined rows.
+
+- Row-level rules (``meta.level == "row"``): every failing row goes to quarantine with its
+  original values, ``_row``, the failed rules and a reason a person can read.
+- Dataset-level rules (missing columns, a row count that dropped 90 % or more against the previous
+  night, most rows failing one rule) refuse the whole extract with :class:`DatasetRejected`, a
+  :class:`pipelines.errors.ValidationFailed` naming the file, the column and example values.
+
+``rows_in == rows_loaded + rows_quarantined`` holds for every result.
+
+The suites live in ``expectations/``; values are checked on a normalised view of the extract
+(strings stripped, empty strings as null, derived typed columns such as parsed dates) handed to
+Great Expectations as a pandas batch in an ephemeral context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import polars as pl
+
+from expectations import DatasetSpec, SuiteContext, spec
+from pipelines.errors import ValidationFailed
+from screening.model import PARTY_SCHEMA, conform
+
+log = logging.getLogger(__name__)
+
+ROW: Final = "_row"
+PROBLEM: Final = "_problem"
+_POS: Final = "__pos"
+_INTERNAL: Final = (ROW, PROBLEM)
+# A row rule failing on more than this share of rows refuses the extract (a systematic format
+# problem, not bad rows), once at least _MIN_SYSTEMATIC rows fail.
+DEFAULT_MAX_REJECTED_SHARE: Final = 0.5
+_MIN_SYSTEMATIC: Final = 10
+_EXAMPLES: Final = 3
+# Lists in Great Expectations results that grow with the data; dropped from the stored JSON.
+_BULKY: Final = ("unexpected_list", "unexpected_index_list", "unexpected_index_query", "unexpected_rows")
+
+QUARANTINE_EXTRA: Final = ("rule", "reason")
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The outcome of validating one extract.
+
+    ``clean`` has the input's columns; ``quarantine`` has them plus ``rule`` (the failed rules,
+    ``;``-separated) and ``reason``; ``summary`` counts rows in, loaded, quarantined and per rule;
+    ``gx_results`` is the Great Expectations validation result as JSON.
+    """
+
+    clean: pl.DataFrame
+    quarantine: pl.DataFrame
+    summary: dict[str, Any]
+    gx_results: dict[str, Any] = field(default_factory=dict)
+
+
+class DatasetRejected(ValidationFailed):
+    """A dataset-level rule failed: the extract must not be screened."""
+
+    def __init__(self, source: str, failures: list[str], gx_results: dict[str, Any] | None = None) -> None:
+        self.source = source
+        self.failures = failures
+        self.gx_results = gx_results or {}
+        super().__init__(f"{source}: " + "; ".join(failures))
+
+
+def validate(
+    frame: pl.DataFrame,
+    kind: str,
+    *,
+    source: str,
+    previous_rows: int | None = None,
+    today: dt.date | None = None,
+    max_rejected_share: float | None = DEFAULT_MAX_REJECTED_SHARE,
+) -> ValidationResult:
+    """Validate ``frame`` (as read by ``read_extract``) against the suite of dataset ``kind``.
+
+    ``source`` names the file in messages; ``previous_rows`` is the same bank's row count of the
+    previous night (a drop of 90 % or more refuses the extract); ``max_rejected_share`` refuses an
+    extract where one row rule fails on more than that share of rows (None: never).
+    Raises :class:`DatasetRejected` on a dataset-level failure.
+    """
+    dataset = spec(kind)
+    frame = _with_internal_columns(frame)
+    columns = [c for c in frame.columns if c not in _INTERNAL]
+    missing = [c for c in dataset.required if c not in frame.columns]
+    if missing:
+        raise DatasetRejected(source, [_missing_columns(missing, columns)])
+
+    ctx = SuiteContext(today=(today or dt.date.today()).isoformat(), previous_rows=previous_rows)
+    view = _checked_view(frame, dataset, ctx)
+    gx_result = _run_suite(view, dataset, ctx)
+
+    failures: list[pl.DataFrame] = []
+    dataset_failures: list[str] = []
+    rule_counts: dict[str, int] = {}
+    for item in gx_result["results"]:
+        meta = item["expectation_config"].get("meta") or {}
+        rule = meta.get("rule", item["expectation_config"]["type"])
+        if item.get("exception_info", {}).get("raised_exception"):
+            message = item["exception_info"].get("exception_message")
+            dataset_failures.append(f"rule {rule} could not be evaluated ({message})")
+            continue
+        if meta.get("level") == "row":
+            positions = item["result"].get("unexpected_index_list") or []
+            rule_counts[rule] = len(positions)
+            if positions:
+                failures.append(_failure_rows(frame, positions, rule, meta))
+        elif not item["success"]:
+            dataset_failures.append(_dataset_message(rule, meta, item["result"]))
+    stored = _slim(gx_result)
+    if dataset_failures:
+        raise DatasetRejected(source, dataset_failures, stored)
+
+    failed = _combine(failures)
+    rows_in = frame.height
+    if max_rejected_share is not None:
+        systematic = _systematic_failures(frame, failures, rule_counts, rows_in, max_rejected_share)
+        if systematic:
+            raise DatasetRejected(source, systematic, stored)
+
+    positions = pl.int_range(0, frame.height, dtype=pl.UInt32, eager=True).alias(_POS)
+    indexed = frame.with_columns(positions)
+    clean = indexed.join(failed.select(_POS), on=_POS, how="anti").drop(_POS)
+    quarantine = (
+        indexed.join(failed, on=_POS, how="inner").sort(_POS).drop(_POS)
+        if failed.height
+        else frame.clear().with_columns(pl.lit(None, pl.String).alias(c) for c in QUARANTINE_EXTRA)
+    )
+    summary: dict[str, Any] = {
+        "source": source,
+        "kind": kind,
+        "rows_in": rows_in,
+        "rows_loaded": clean.height,
+        "rows_quarantined": quarantine.height,
+        "previous_rows": previous_rows,
+        "rules": {rule: count for rule, count in rule_counts.items() if count},
+        "rules_checked": len(gx_result["results"]),
+        "success": quarantine.height == 0,
+    }
+    if rows_in != clean.height + quarantine.height:  # pragma: no cover
+        raise AssertionError(f"{source}: rows do not reconcile: {summary}")
+    log.info(
+        "validated %s (%s): %d rows in, %d loaded, %d quarantined",
+        source,
+        kind,
+        rows_in,
+        clean.height,
+        quarantine.height,
+    )
+    return ValidationResult(clean=clean, quarantine=quarantine, summary=summary, gx_results=stored)
+
+
+def validate_parties(frame: pl.DataFrame, *, source: str, today: dt.date | None = None) -> ValidationResult:
+    """The party gate of ad-hoc screening: ``frame`` has the PARTY_SCHEMA columns (record_id,
+    name and entity_type required). Rows failing a rule are quarantined, never the whole file
+    unless a required column is missing."""
+    return validate(frame, "parties", source=source, today=today, max_rejected_share=None)
+
+
+# -- parties ----------------------------------------------------------------------------------
+
+_GENDERS: Final = {"M": "male", "F": "female"}
+
+
+def to_parties(clean: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """Map validated rows of ``kind`` (customers, payments or parties) to PARTY_SCHEMA.
+
+    Customers give ``customer:<id>``; payments give two parties each,
+    ``payment:<id>:ordering`` and ``payment:<id>:beneficiary`` (entity type unknown).
+    """
+    if kind == "parties":
+        return conform(clean, PARTY_SCHEMA)
+    if kind == "customers":
+        frame = _present(clean, ("full_name", "given_name", "family_name", "customer_type", "date_of_birth"))
+        frame = _present(frame, ("nationality", "country", "id_number", "gender"))
+        name = _strip("full_name")
+        parts = pl.concat_str([_strip("given_name"), _strip("family_name")], separator=" ", ignore_nulls=True)
+        entity = _strip("customer_type").str.to_lowercase()
+        parties = frame.select(
+            pl.concat_str([pl.lit("customer:"), _strip("customer_id")]).alias("record_id"),
+            _one_line(pl.coalesce(name, pl.when(parts.str.len_chars() > 0).then(parts))).alias("name"),
+            pl.when(entity.is_in(["person", "organization"]))
+            .then(entity)
+            .when(entity == "organisation")
+            .then(pl.lit("organization"))
+            .otherwise(pl.lit("unknown"))
+            .alias("entity_type"),
+            _strip("date_of_birth").alias("dob"),
+            pl.coalesce(_strip("nationality"), _strip("country")).str.to_uppercase().alias("country"),
+            _strip("id_number").alias("id_number"),
+            _strip("gender").str.to_uppercase().replace_strict(_GENDERS, default=None).alias("gender"),
+        )
+        return conform(parties, PARTY_SCHEMA)
+    if kind == "payments":
+        frame = _present(clean, ("ordering_country", "beneficiary_country"))
+        sides = []
+        for order, side in enumerate(("ordering", "beneficiary")):
+            sides.append(
+                frame.select(
+                    pl.concat_str([pl.lit("payment:"), _strip("payment_id"), pl.lit(f":{side}")]).alias("record_id"),
+                    _one_line(_strip(f"{side}_name")).alias("name"),
+                    pl.lit("unknown").alias("entity_type"),
+                    _strip(f"{side}_country").str.to_uppercase().alias("country"),
+                    pl.int_range(pl.len(), dtype=pl.Int64).alias("__order"),
+                    pl.lit(order).alias("__side"),
+                )
+            )
+        parties = pl.concat(sides).sort("__order", "__side")
+        return conform(parties, PARTY_SCHEMA)
+    raise ValueError(f"cannot map {kind!r} rows to parties (known: customers, payments, parties)")
+
+
+def _present(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    absent = [c for c in columns if c not in frame.columns]
+    return frame.with_columns(pl.lit(None, pl.String).alias(c) for c in absent) if absent else frame
+
+
+def _one_line(name: pl.Expr) -> pl.Expr:
+    """Line breaks and runs of spaces inside a name become one space."""
+    return name.str.replace_all(r"\s+", " ")
+
+
+def _strip(column: str) -> pl.Expr:
+    value = pl.col(column).cast(pl.String).str.strip_chars()
+    return pl.when(value.str.len_chars() > 0).then(value)
+
+
+# -- the checked view and the suite run -------------------------------------------------------
+
+
+def _with_internal_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    if ROW not in frame.columns:
+        frame = frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
+    if PROBLEM not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(PROBLEM))
+    return frame
+
+
+def _checked_view(frame: pl.DataFrame, dataset: DatasetSpec, ctx: SuiteContext) -> pl.DataFrame:
+    """The values the rules see: the dataset's columns as stripped strings, empty as null
+    (absent optional columns as all-null), ``_problem``, and the derived columns."""
+    exprs = []
+    for name in dataset.columns:
+        if name in frame.columns:
+            value = pl.col(name).cast(pl.String).str.strip_chars()
+            exprs.append(pl.when(value.str.len_chars() > 0).then(value).alias(name))
+        else:
+            exprs.append(pl.lit(None, pl.String).alias(name))
+    view = frame.select(*exprs, pl.col(PROBLEM).cast(pl.String))
+    derived = dataset.derived(ctx)
+    return view.with_columns(expr.alias(name) for name, expr in derived.items()) if derived else view
+
+
+@functools.cache
+def _context() -> Any:
+    """One ephemeral Great Expectations context per process, progress bars off."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.data_sources.add_pandas("interdict")
+    return context
+
+
+def _batch_definition(kind: str) -> Any:
+    source = _context().data_sources.get("interdict")
+    try:
+        asset = source.get_asset(kind)
+    except LookupError:
+        asset = source.add_dataframe_asset(kind)
+    try:
+        return asset.get_batch_definition("whole")
+    except (LookupError, KeyError):
+        return asset.add_batch_definition_whole_dataframe("whole")
+
+
+def _run_suite(view: pl.DataFrame, dataset: DatasetSpec, ctx: SuiteContext) -> dict[str, Any]:
+    context = _context()  # before building: a suite needs an active context
+    suite = dataset.build_suite(ctx)
+    suite.name = f"{dataset.kind}-{uuid.uuid4().hex[:8]}"
+    suite = context.suites.add(suite)
+    try:
+        batch = _batch_definition(dataset.kind).get_batch(batch_parameters={"dataframe": view.to_pandas()})
+        result = batch.validate(suite, result_format="COMPLETE")
+    finally:
+        context.suites.delete(suite.name)
+    data: dict[str, Any] = result.to_json_dict()
+    data.setdefault("meta", {})["suite"] = dataset.kind
+    return data
+
+
+# -- turning results into rows and messages ---------------------------------------------------
+
+
+def _failure_rows(frame: pl.DataFrame, positions: list[int], rule: str, meta: dict[str, Any]) -> pl.DataFrame:
+    idx = pl.Series(_POS, positions, dtype=pl.UInt32)
+    column = meta.get("column")
+    reason = meta.get("reason", rule)
+    if column == PROBLEM:
+        reasons = frame[PROBLEM].gather(idx).fill_null(reason)
+    elif column in frame.columns:
+        values = frame[column].cast(pl.String).gather(idx)
+        reasons = pl.Series(
+            [reason if v is None else f"{reason}: {_show(v)}" for v in values.to_list()], dtype=pl.String
+        )
+    else:
+        reasons = pl.Series([reason] * len(positions), dtype=pl.String)
+    return pl.DataFrame({_POS: idx, "rule": pl.Series([rule] * len(positions), dtype=pl.String), "reason": reasons})
+
+
+def _show(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _combine(failures: list[pl.DataFrame]) -> pl.DataFrame:
+    if not failures:
+        return pl.DataFrame(schema={_POS: pl.UInt32, "rule": pl.String, "reason": pl.String})
+    return (
+        pl.concat(failures)
+        .group_by(_POS, maintain_order=True)
+        .agg(pl.col("rule").unique(maintain_order=True).str.join(";"), pl.col("reason").str.join("; "))
+    )
+
+
+def _systematic_failures(
+    frame: pl.DataFrame, failures: list[pl.DataFrame], counts: dict[str, int], rows_in: int, share: float
+) -> list[str]:
+    messages = []
+    for failed in failures:
+        rule = failed["rule"][0]
+        count = counts[rule]
+        if count >= _MIN_SYSTEMATIC and count > share * rows_in:
+            examples = "; ".join(failed["reason"].head(_EXAMPLES).to_list())
+            rows = ", ".join(str(r) for r in frame[ROW].gather(failed[_POS].head(_EXAMPLES)).to_list())
+            messages.append(
+                f"rule {rule} fails on {count} of {rows_in} rows ({count / rows_in:.0%}), "
+                f"a systematic problem, e.g. rows {rows}: {examples}"
+            )
+    return messages
+
+
+def _missing_columns(missing: list[str], found: list[str]) -> str:
+    noun = "column" if len(missing) == 1 else "columns"
+    return f"missing required {noun} {', '.join(repr(m) for m in missing)} (found: {', '.join(found) or 'none'})"
+
+
+def _dataset_message(rule: str, meta: dict[str, Any], result: dict[str, Any]) -> str:
+    observed = result.get("observed_value")
+    if rule == "row_count":
+        return f"{meta.get('reason', rule)} (this extract: {observed} rows)"
+    if rule == "required_columns":
+        details = result.get("details", {}).get("mismatched", {})
+        missing = details.get("missing") or []
+        return f"missing required columns {missing} (found: {observed})"
+    examples = result.get("partial_unexpected_list", [])[:_EXAMPLES]
+    column = meta.get("column")
+    where = f" in column {column!r}" if column else ""
+    return f"{meta.get('reason', rule)}{where} (observed: {observed}; examples: {examples})"
+
+
+def _slim(result: dict[str, Any]) -> dict[str, Any]:
+    """The result without the lists that grow with the data (kept: counts and partial lists)."""
+    slim = dict(result)
+    slim["results"] = [
+        {**item, "result": {k: v for k, v in (item.get("result") or {}).items() if k not in _BULKY}}
+        for item in result["results"]
+    ]
+    return slim
