@@ -19,6 +19,9 @@ _MODULES = {
     "officers": "expectations.officers",
     "psc": "expectations.psc",
     "ownership": "expectations.ownership",
+    "register_companies": "expectations.ownership",
+    "register_persons": "expectations.ownership",
+    "register_officers": "expectations.ownership",
     "list_entries": "expectations.lists",
     "list_names": "expectations.lists",
 }

@@ -40,6 +40,7 @@ ROW_COLUMN = "_row"
 NUMERIC_NAME = r"^[\d\W_]+$"
 ISO_DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+ENTITY_TYPES = ("person", "organization", "vessel", "aircraft", "unknown")
 # Earliest plausible date of birth; anything parsed but impossible is mapped before it.
 EARLIEST_DOB = "1900-01-01"
 
@@ -234,3 +235,11 @@ def date_rules(
             source=column,
         ),
     ]
+
+
+def holds(column: str, rule: str, reason: str, *, source: str) -> Expectation:
+    """A derived boolean column (computed in polars) is true; ``source`` is the input column."""
+    gxe = _gxe()
+    return _expectation(
+        gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], meta=meta(rule, "row", reason, source))
+    )

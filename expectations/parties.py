@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from expectations._base import (
+    ENTITY_TYPES,
     PARTIAL_DATE,
     DatasetSpec,
     SuiteContext,
@@ -21,7 +22,6 @@ from expectations._iso import COUNTRY_CODES
 if TYPE_CHECKING:
     from great_expectations.expectations.expectation import Expectation
 
-ENTITY_TYPES = ("person", "organization", "vessel", "aircraft", "unknown")
 GENDERS = ("male", "female", "other")
 
 

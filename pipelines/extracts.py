@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import gzip
 import io
 import json
@@ -483,7 +484,7 @@ def _as_string(series: pl.Series, dtype: pl.DataType) -> pl.Expr:
         return col.dt.strftime("%Y-%m-%d")
     if isinstance(dtype, pl.Datetime):
         times = series.drop_nulls()
-        if times.len() == 0 or (times.dt.time() == pl.time(0)).all():
+        if times.len() == 0 or (times.dt.time() == dt.time(0)).all():
             return col.dt.strftime("%Y-%m-%d")
         return col.dt.strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(dtype, pl.List | pl.Array):
@@ -521,6 +522,6 @@ def _missing_message(missing: list[str], found: list[str]) -> str:
     noun = "column" if len(missing) == 1 else "columns"
     shown = ", ".join(found[:20]) + (", …" if len(found) > 20 else "")
     message = f"missing required {noun} {what} (found: {shown or 'no columns'})"
-    if len(found) == 1 and any(d in found[0] for d in (*DELIMITERS, " ")):
+    if len(found) == 1 and re.search(r"[^\w .\-]", found[0]):
         message += "; is the delimiter right?"
     return message

@@ -251,13 +251,23 @@ def _checked_view(frame: pl.DataFrame, dataset: DatasetSpec, ctx: SuiteContext) 
     exprs = []
     for name in dataset.columns:
         if name in frame.columns:
-            value = pl.col(name).cast(pl.String).str.strip_chars()
+            value = _text(name, frame.schema[name]).str.strip_chars()
             exprs.append(pl.when(value.str.len_chars() > 0).then(value).alias(name))
         else:
             exprs.append(pl.lit(None, pl.String).alias(name))
     view = frame.select(*exprs, pl.col(PROBLEM).cast(pl.String))
     derived = dataset.derived(ctx)
     return view.with_columns(expr.alias(name) for name, expr in derived.items()) if derived else view
+
+
+def _text(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A column as text: lists joined with ";", structs as JSON, anything else cast."""
+    col = pl.col(name)
+    if isinstance(dtype, pl.List | pl.Array):
+        return col.cast(pl.List(pl.String)).list.join(";")
+    if isinstance(dtype, pl.Struct):
+        return col.struct.json_encode()
+    return col.cast(pl.String)
 
 
 @functools.cache
@@ -310,7 +320,7 @@ def _failure_rows(frame: pl.DataFrame, positions: list[int], rule: str, meta: di
     if column == PROBLEM:
         reasons = frame[PROBLEM].gather(idx).fill_null(reason)
     elif column in frame.columns:
-        values = frame[column].cast(pl.String).gather(idx)
+        values = frame.select(_text(column, frame.schema[column]))[column].gather(idx)
         reasons = pl.Series(
             [reason if v is None else f"{reason}: {_show(v)}" for v in values.to_list()], dtype=pl.String
         )
