@@ -142,7 +142,7 @@ class LocalStore:
         self.stop()
         raise StorageError(f"the local object store did not open port {self.s3_port} in {timeout:.0f}s")
 
-    def stop(self, timeout: float = 15.0) -> bool:
+    def stop(self, timeout: float = 5.0) -> bool:
         pid = self.running_pid()
         if pid is None:
             return False
