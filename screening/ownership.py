@@ -63,7 +63,7 @@ FLAG_SCHEMA: Final[dict[str, pl.DataType]] = {
     "evidence": pl.String(),
     "possible_share": pl.Float64(),  # upper bound held by blocked or possibly blocked parties
     "control_kinds": pl.String(),
-    "depth": pl.Int32(),  # ownership steps from the nearest listed party
+    "depth": pl.Int32(),  # propagation round that flagged it: 1 = held or controlled directly by a listed party
 }
 
 # Control held without regard to shares. Voting-rights bands are translated by the loaders into
@@ -347,6 +347,8 @@ class _Explainer:
         return sorted(found, key=lambda e: (-share[e], self.graph.ids[self.graph.owner[e]]))
 
     def listed(self, i: int, upper: bool) -> tuple[str, ...]:
+        if upper and self.established.member[i]:
+            upper = False
         key = (i, upper)
         if key in self._listed:
             return self._listed[key]
@@ -385,10 +387,8 @@ class _Explainer:
         shown = edges[:limit]
         if len(edges) == 1:
             e = edges[0]
-            verb = "could be up to" if upper else ""
-            phrase = f"{share[e]:g}%" if upper else share_phrase(self.graph.low[e], self.graph.high[e])
-            owner_text = self.describe_owner(int(self.graph.owner[e]), upper, depth)
-            text = f"{verb + ' ' if verb else ''}{phrase} owned by {owner_text}"
+            phrase = f"up to {share[e]:g}%" if upper else share_phrase(self.graph.low[e], self.graph.high[e])
+            text = f"{phrase} owned by {self.describe_owner(int(self.graph.owner[e]), upper, depth)}"
         else:
             total = sum(float(share[e]) for e in edges)
             parts = []
@@ -398,7 +398,7 @@ class _Explainer:
             if len(edges) > limit:
                 parts.append(f"and {len(edges) - limit} more")
             if upper:
-                head = f"could be up to {total:g}% owned in aggregate by blocked or possibly blocked parties"
+                head = f"up to {total:g}% owned in aggregate by blocked or possibly blocked parties"
             else:
                 head = f"{total:g}% or more owned in aggregate by blocked parties"
             text = f"{head}: " + "; ".join(parts)
@@ -422,7 +422,7 @@ class _Explainer:
         if len(owners) > limit:
             who += f"; and {len(owners) - limit} more"
         rights = ", ".join(k.replace("-", " ") for k in kinds) or "control"
-        return f"controlled without a blocking share ({rights}) by {who}"
+        return f"is controlled without a blocking share ({rights}) by {who}"
 
     def row(self, i: int, basis: str, kinds: tuple[str, ...]) -> dict[str, object]:
         name = self.name(i)
@@ -434,11 +434,11 @@ class _Explainer:
             listed_parties = tuple(listed)
             rank = int(min(self.established.round[o] for o in owners)) + 1
         else:
-            text = self.reason(i, upper, 1)
+            text = ("could be " if upper else "is ") + self.reason(i, upper, 1)
             listed_parties = self.listed(i, upper)
             closure = self.possible if upper else self.established
             rank = int(closure.round[i])
-        evidence = f"{name} is {text}"
+        evidence = f"{name} {text}"
         if basis == "possible":
             evidence += (
                 f" — established lower bound {self.established.total[i]:g}%, below the "

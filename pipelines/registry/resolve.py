@@ -171,7 +171,8 @@ def write_table(frame: pl.DataFrame, path: Path) -> Path:
     if suffix == ".parquet":
         frame.write_parquet(path)
     elif suffix == ".csv":
-        frame.write_csv(path)
+        nested = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+        frame.with_columns(pl.col(nested).list.join("; ")).write_csv(path)
     else:
         raise InputError(path, "output must end in .csv or .parquet")
     return path

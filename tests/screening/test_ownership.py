@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import pytest
 
@@ -27,7 +29,7 @@ X = ("X", "Ivan Example", "person", "OFAC SDN 12345")
 NAMES = pl.DataFrame({"node_id": ["A", "B", "C", "D"], "name": ["A Ltd", "B Ltd", "C Ltd", "D Ltd"]})
 
 
-def by_company(flags: pl.DataFrame) -> dict[str, dict[str, object]]:
+def by_company(flags: pl.DataFrame) -> dict[str, dict[str, Any]]:
     return {row["company_id"]: row for row in flags.iter_rows(named=True)}
 
 
