@@ -38,8 +38,8 @@ ROW_COLUMN = "_row"
 
 # A name made only of digits, punctuation, symbols and spaces.
 NUMERIC_NAME = r"^[\d\W_]+$"
-ISO_DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
-PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+ISO_DATE = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
+PARTIAL_DATE = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
 ENTITY_TYPES = ("person", "organization", "vessel", "aircraft", "unknown")
 # Earliest plausible date of birth; anything parsed but impossible is mapped before it.
 EARLIEST_DOB = "1900-01-01"
@@ -85,7 +85,7 @@ class DatasetSpec:
         min_rows = self.min_rows
         reason = f"the extract has fewer than {min_rows} rows"
         if ctx.previous_rows:
-            min_rows = max(min_rows, math.floor(ctx.previous_rows * (1 - MAX_ROW_DROP)) + 1)
+            min_rows = max(min_rows, math.floor(round(ctx.previous_rows * (1 - MAX_ROW_DROP), 6)) + 1)
             reason = (
                 f"the extract has fewer than {min_rows} rows: a drop of {MAX_ROW_DROP:.0%} or more "
                 f"against the previous night's {ctx.previous_rows} rows"
@@ -205,11 +205,13 @@ def name_rules(column: str, prefix: str, *, required: bool = True) -> list[Expec
     return rules
 
 
-def parsed_date(column: str, fmt: str = "%Y-%m-%d") -> pl.Expr:
-    """The column parsed as a date; a value that does not parse becomes 0001-01-01, so that a
-    range rule refuses it while a missing value stays missing."""
+def parsed_date(column: str, fmt: str = "%Y-%m-%d", shape: str = ISO_DATE) -> pl.Expr:
+    """The column parsed as a date. A value of the right shape that is no real date (30 February)
+    becomes 0001-01-01, so that the range rule refuses it; a value of the wrong shape stays null
+    (the format rule reports it) and so does a missing value."""
     parsed = pl.col(column).str.to_date(fmt, strict=False)
-    return pl.when(pl.col(column).is_not_null() & parsed.is_null()).then(pl.date(1, 1, 1)).otherwise(parsed)
+    impossible = pl.col(column).str.contains(shape) & parsed.is_null()
+    return pl.when(impossible).then(pl.date(1, 1, 1)).otherwise(parsed)
 
 
 def date_rules(

@@ -25,13 +25,13 @@ if TYPE_CHECKING:
 
 # 8 digits, or 2 letters and 6 digits (SC, NI, OC, LP, ...).
 COMPANY_NUMBER = r"^(?:[A-Z]{2}\d{6}|\d{8})$"
-UK_DATE = r"^(0[1-9]|[12]\d|3[01])/(0[1-9]|1[0-2])/\d{4}$"
+UK_DATE = r"^(?:0[1-9]|[12]\d|3[01])/(?:0[1-9]|1[0-2])/\d{4}$"
 
 
 def derived(ctx: SuiteContext) -> Mapping[str, pl.Expr]:
     return {
-        "__IncorporationDate": parsed_date("IncorporationDate", "%d/%m/%Y"),
-        "__DissolutionDate": parsed_date("DissolutionDate", "%d/%m/%Y"),
+        "__IncorporationDate": parsed_date("IncorporationDate", "%d/%m/%Y", UK_DATE),
+        "__DissolutionDate": parsed_date("DissolutionDate", "%d/%m/%Y", UK_DATE),
     }
 
 

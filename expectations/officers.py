@@ -25,11 +25,11 @@ if TYPE_CHECKING:
     from great_expectations.expectations.expectation import Expectation
 
 # Dates as the register publishes them: YYYY-MM-DD or DD/MM/YYYY.
-REGISTER_DATE = r"^(\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})$"
+REGISTER_DATE = r"^(?:\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})$"
 
 
 def _register_date(column: str) -> pl.Expr:
-    iso, uk = parsed_date(column), parsed_date(column, "%d/%m/%Y")
+    iso, uk = parsed_date(column), parsed_date(column, "%d/%m/%Y", r"^\d{2}/\d{2}/\d{4}$")
     return pl.when(pl.col(column).str.contains("/")).then(uk).otherwise(iso)
 
 

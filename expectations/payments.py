@@ -26,9 +26,9 @@ from expectations._iso import COUNTRY_CODES
 if TYPE_CHECKING:
     from great_expectations.expectations.expectation import Expectation
 
-AMOUNT = r"^-?\d+(\.\d+)?$"
+AMOUNT = r"^-?\d+(?:\.\d+)?$"
 CURRENCY = r"^[A-Z]{3}$"
-BIC = r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$"
+BIC = r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$"
 
 
 def derived(ctx: SuiteContext) -> Mapping[str, pl.Expr]:

@@ -29,16 +29,16 @@ if TYPE_CHECKING:
     from great_expectations.expectations.expectation import Expectation
 
 KIND = (
-    r"^(individual|corporate-entity|legal-person|super-secure)(-beneficial-owner)?-person-with-significant-control$"
-    r"|^(individual|corporate-entity|legal-person)-beneficial-owner$"
-    r"|^super-secure-(person|beneficial-owner)$"
+    r"^(?:individual|corporate-entity|legal-person|super-secure)(?:-beneficial-owner)?-person-with-significant-control$"
+    r"|^(?:individual|corporate-entity|legal-person)-beneficial-owner$"
+    r"|^super-secure-(?:person|beneficial-owner)$"
     r"|^persons-with-significant-control-statement$"
     r"|^exemptions$"
 )
 # Each nature of control, ";"-joined; share bands must lie within 0-100 and be ordered.
 NATURE = r"[a-z0-9-]+"
-NATURES = rf"^{NATURE}(;{NATURE})*$"
-BAND = r"(\d+)-to-(\d+)-percent"
+NATURES = rf"^{NATURE}(?:;{NATURE})*$"
+BAND = r"(?:\d+)-to-(?:\d+)-percent"
 
 
 def derived(ctx: SuiteContext) -> Mapping[str, pl.Expr]:

@@ -102,7 +102,7 @@ def test_nul_bytes_and_malformed_quotes_are_row_problems(tmp_path: Path) -> None
     assert frame["customer_id"].to_list() == ["C1", None, "C3"]
     problems = frame["_problem"].to_list()
     assert problems[0] == "line 2: NUL byte in full_name"
-    assert problems[1].startswith('line 3: malformed quoting') and 'C2,person,"Bo"x' in problems[1]
+    assert problems[1].startswith("line 3: malformed quoting") and 'C2,person,"Bo"x' in problems[1]
     assert problems[2] is None
 
 
