@@ -92,6 +92,7 @@ def _jobs(paths: list[Path]) -> list[_Job]:
 
     jobs: list[_Job] = []
     ofac_sets: dict[tuple[Path, str], dict[str, Path]] = {}
+    deltas: list[Path] = []
     for path in paths:
         if path.stat().st_size == 0:
             if is_list_like(path):
@@ -114,9 +115,15 @@ def _jobs(paths: list[Path]) -> list[_Job]:
                 raise ListError(f"{path}: second OFAC {role} file in one folder (also {group[role]})")
             group[role] = path
             continue
+        if fmt == "os-delta-json":
+            deltas.append(path)
+            continue
         jobs.append(_Job(fmt, {"main": path}, formats.parser_for(fmt, path)))
     for (_, source), group in ofac_sets.items():
         jobs.append(_Job("ofac-csv", group, formats.ofac_csv_parser(group, source)))
+    if deltas:
+        files = {"main": deltas[-1], **{f"delta{i}": p for i, p in enumerate(deltas[:-1])}}
+        jobs.append(_Job("os-delta-json", files, formats.delta_parser(deltas)))
     return jobs
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -12,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from pipelines.errors import ListError
 from screening.model import (
     ADDRESS_SCHEMA,
     COUNTRY_SCHEMA,
@@ -39,6 +42,11 @@ def _country_key(name: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
+_NOISE = re.compile(
+    r"\b(?:possibly|stateless|citizenship|citizen|nationality|national|dual|believed|origin|of origin)\b"
+)
+
+
 @cache
 def _country_table() -> dict[str, str]:
     table: dict[str, str] = {}
@@ -54,7 +62,8 @@ def country_code(name: str | None) -> str | None:
     Republic of)", "RU"), or ``None`` when it is not a country name."""
     if not name:
         return None
-    key = _country_key(name)
+    key = _NOISE.sub(" ", _country_key(name)).strip()
+    key = " ".join(key.split())
     if not key:
         return None
     table = _country_table()
@@ -96,6 +105,9 @@ def date_range(text: str | None) -> tuple[date, date] | None:
         return None
     value = text.strip().rstrip(".").strip()
     lowered = value.casefold()
+    for suffix in ("(approximative)", "(approximately)", "(approx.)", "(circa)"):
+        if lowered.endswith(suffix):
+            return date_range("circa " + value[: -len(suffix)].strip())
     if m := _YEAR_SPAN.match(lowered):
         lowered = f"{m[1]} to {m[2]}"
     for sep in (" to ", " - ", " – "):
@@ -368,3 +380,40 @@ def finish(builder: ListBuilder) -> Parsed:
     for entry in builder.entries:
         counts[entry["list_source"]] = counts.get(entry["list_source"], 0) + 1
     return Parsed(builder.watchlist(), builder.problem_frame(), counts)
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as the older UK and OFAC files use."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_csv_table(
+    path: Path, what: str, *, delimiter: str = ",", skip_lines: int = 0
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and rows (with their line numbers) of a CSV list file.
+
+    Refused with ListError when empty, or when the last row is cut short (a truncated
+    download); rows of the wrong width elsewhere are returned as they are for the parser to
+    report.
+    """
+    body = decode_text(path.read_bytes())
+    if not body.strip():
+        raise ListError(f"{path}: empty {what}")
+    lines = body.splitlines(keepends=True)[skip_lines:]
+    try:
+        rows = list(csv.reader(io.StringIO("".join(lines)), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise ListError(f"{path}: truncated or malformed {what} ({exc})") from exc
+    if not rows:
+        raise ListError(f"{path}: empty {what}")
+    header = rows[0]
+    numbered_rows = [(i + skip_lines + 1, r) for i, r in enumerate(rows) if i and any(v.strip() for v in r)]
+    if numbered_rows and len(numbered_rows[-1][1]) < len(header):
+        line, last = numbered_rows[-1]
+        raise ListError(
+            f"{path}: truncated {what}: last row (line {line}) has {len(last)} fields, expected {len(header)}"
+        )
+    return header, numbered_rows

@@ -91,8 +91,8 @@ def test_truncated_file_is_refused(fixtures: Path, tmp_path: Path) -> None:
     folder = tmp_path / "ofac"
     shutil.copytree(fixtures / "ofac-sdn", folder)
     data = (folder / "sdn.csv").read_bytes()
-    (folder / "sdn.csv").write_bytes(data[: data.index(b"Vessel Registration")])
-    with pytest.raises(ListError, match=r"sdn.csv: truncated"):
+    (folder / "sdn.csv").write_bytes(data[: data.index(b"Registration Identification")])
+    with pytest.raises(ListError, match=r"sdn.csv: truncated or malformed OFAC sdn file"):
         load_directory(folder)
 
 

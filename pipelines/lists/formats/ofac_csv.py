@@ -68,9 +68,10 @@ def _rows(path: Path, role: str, builder: ListBuilder) -> Iterator[tuple[int, li
     body = text.rstrip("\x1a")
     if not body.strip():
         raise ListError(f"{path}: empty OFAC {role} file")
-    if not body.endswith(("\n", "\r")) and not text.endswith("\x1a"):
-        raise ListError(f"{path}: truncated OFAC {role} file (no end of line after the last record)")
-    rows = list(csv.reader(io.StringIO(body)))
+    try:
+        rows = list(csv.reader(io.StringIO(body), strict=True))
+    except csv.Error as exc:
+        raise ListError(f"{path}: truncated or malformed OFAC {role} file ({exc})") from exc
     width = WIDTHS[role]
     last = len(rows)
     for line, row in enumerate(rows, start=1):

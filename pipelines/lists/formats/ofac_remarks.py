@@ -149,3 +149,62 @@ def parse_remarks(builder: ListBuilder, uid: str, entry_id: str, remarks: str, l
                     break
         facts.un_refs.extend(_UN_REF.findall(text))
     return facts
+
+
+_SKIP_LABELS = (
+    "website",
+    "email",
+    "phone",
+    "target type",
+    "secondary sanctions risk",
+    "executive order",
+    "listing date",
+    "effective date",
+    "purchase/sales",
+    "organization established date",
+    "organization type",
+    "issuer name",
+    "equity ticker",
+    "caatsa",
+    "additional sanctions information",
+    "transactions prohibited",
+    "aircraft",
+    "vessel type",
+    "vessel flag",
+    "vessel owner",
+    "vessel call sign",
+    "gender",
+    "nationality of registration",
+    "other vessel",
+    "former vessel flag",
+)
+
+
+def id_type_for(label: str) -> str | None:
+    """Identifier type of an OFAC ``idType`` / document type label; ``None`` when the label is
+    not an identifier (websites, directive dates, ...)."""
+    lowered = " ".join(label.casefold().split()).rstrip(":")
+    if lowered in ID_LABELS:
+        return ID_LABELS[lowered]
+    if lowered.startswith("digital currency address"):
+        return "crypto"
+    if lowered.startswith(_SKIP_LABELS):
+        return None
+    for needle, kind in (
+        ("passport", "passport"),
+        ("imo", "imo"),
+        ("swift", "bic"),
+        ("legal entity", "lei"),
+        ("tax", "tax"),
+        ("v.a.t.", "tax"),
+        ("registration", "registration"),
+        ("social credit code", "registration"),
+        ("company number", "registration"),
+        ("national id", "national_id"),
+        ("identification", "national_id"),
+        ("cedula", "national_id"),
+        ("id no", "national_id"),
+    ):
+        if needle in lowered:
+            return kind
+    return "other"
