@@ -56,12 +56,12 @@ class Register:
 
     def graph_edges(self) -> pl.DataFrame:
         """The ownership graph (``screening.ownership.EDGE_SCHEMA``), built in DuckDB."""
-        frame: pl.DataFrame = self.con.sql(_sql("graph.sql")).pl()
+        frame: pl.DataFrame = self.con.sql(sql_text("graph.sql")).pl()
         return frame
 
     def nodes(self) -> pl.DataFrame:
         """``node_id, name, node_kind`` for every company and owner."""
-        frame: pl.DataFrame = self.con.sql(_sql("nodes.sql")).pl()
+        frame: pl.DataFrame = self.con.sql(sql_text("nodes.sql")).pl()
         return frame
 
     def summary(self) -> dict[str, object]:
@@ -75,7 +75,7 @@ class Register:
         }
 
 
-def _sql(name: str) -> str:
+def sql_text(name: str) -> str:
     return resources.files("pipelines.registry").joinpath(name).read_text(encoding="utf-8")
 
 
