@@ -244,7 +244,13 @@ def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings 
     validation_file.write_text(json.dumps(validations, indent=2, sort_keys=True, default=str), encoding="utf-8")
     files[validation_file.name] = validation_file
 
-    manifest = {
+    counts = {
+        "parties_screened": parties.height,
+        "hits": report.height,
+        "parties_with_hits": report["record_id"].n_unique(),
+        "rows_quarantined": quarantine.height,
+    }
+    manifest: dict[str, Any] = {
         "bank": bank,
         "run_date": run_date,
         "run_id": f"{bank}/{run_date}",
@@ -252,12 +258,7 @@ def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings 
         "inputs": inputs,
         "lists": {"snapshot_sha256": snapshot.sha256, "sources": snapshot.meta["sources"]},
         "screening": {"thresholds": screening_config(settings).thresholds},
-        "counts": {
-            "parties_screened": parties.height,
-            "hits": report.height,
-            "parties_with_hits": report["record_id"].n_unique(),
-            "rows_quarantined": quarantine.height,
-        },
+        "counts": counts,
     }
     uri = publish_report_set(
         reports, paths.report_prefix(bank, run_date), files, manifest, latest_key=paths.latest_key(bank)
@@ -266,7 +267,7 @@ def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings 
         "%s %s: %d parties screened, %d hits, %d rows quarantined in %.1fs -> %s",
         bank, run_date, parties.height, report.height, quarantine.height, time.monotonic() - started, uri,
     )
-    return {"bank": bank, "manifest": uri, **manifest["counts"]}
+    return {"bank": bank, "manifest": uri, **counts}
 
 
 # 3. The regulator's summary ------------------------------------------------------------------
