@@ -20,6 +20,7 @@ import polars as pl
 from pipelines.errors import ListError
 from pipelines.lists.common import Parsed
 from pipelines.lists.detect import SKIP, detect_file, is_list_like
+from pipelines.lists.linking import also_listed, also_listed_by, link
 from screening.model import PROBLEM_SCHEMA, Watchlist, empty
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ __all__ = [
     "LIST_SOURCES",
     "LoadedLists",
     "SourceFile",
+    "also_listed",
+    "also_listed_by",
     "load_directory",
     "load_files",
     "sample_lists_dir",
@@ -178,7 +181,7 @@ def load_files(paths: list[Path]) -> LoadedLists:
                     )
                 )
         log.info("read %s (%s): %s", main, job.format, ", ".join(f"{s} {n}" for s, n in counts.items()))
-    watchlist = Watchlist.concat(parts)
+    watchlist = link(Watchlist.concat(parts))
     problems = pl.concat([empty(PROBLEM_SCHEMA), *problem_frames], how="vertical")
     log.info("watchlist: %d entries, %d names, %d problems", len(watchlist), watchlist.names.height, problems.height)
     return LoadedLists(watchlist=watchlist, sources=sources, problems=problems)
