@@ -1,6 +1,9 @@
 """A bank's hit report for one night: hits as Parquet and CSV, the quarantined rows, a manifest.
 
-The files are deterministic for the same inputs: a re-run of the night produces the same bytes.
+:func:`hit_report` gives the reviewer's columns (:data:`REPORT_COLUMNS`);
+:mod:`pipelines.delivery.bank_night` adds the delta, review decisions and fingerprints
+(:data:`DELIVERED_COLUMNS`). The files are deterministic for the same inputs: a re-run of the
+night produces the same bytes.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ REPORT_COLUMNS: Final = (
     "party_role",
     "party_id",
     "party_name",
+    "uid",
     "list_source",
     "entry_id",
     "listed_name",
@@ -26,6 +30,23 @@ REPORT_COLUMNS: Final = (
     "score",
     "reason",
 )
+# The delivered hits file: the report columns, then what the delivery adds.
+DELIVERED_COLUMNS: Final = (
+    *REPORT_COLUMNS,
+    "delta",  # new | changed | unchanged (cleared hits are in cleared.*)
+    "change",  # what changed on a changed hit: score; list_entry; party_data
+    "previous_score",
+    "alert",  # needs a reviewer: no review decision in force
+    "disposition",  # true_match | false_positive, the latest decision on this hit
+    "disposition_stale",  # the party's data or the list entry changed since that decision
+    "suppressed",  # a false positive in force: no alert
+    "reviewer",
+    "decided_at",
+    "disposition_reason",
+    "party_fingerprint",  # SHA-256 of the party's screened fields
+    "entry_fingerprint",  # SHA-256 of the list entry's content
+)
+CLEARED_COLUMNS: Final = (*REPORT_COLUMNS, "delta", "cleared_reason", "party_fingerprint", "entry_fingerprint")
 QUARANTINE_COLUMNS: Final = ("dataset", "row", "rule", "reason", "original")
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
