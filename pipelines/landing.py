@@ -25,11 +25,11 @@ def land_bank_extracts(settings: Settings, bank: str, run_date: str, files: dict
     return uris
 
 
-def land_register(settings: Settings, run_date: str, folder: Path) -> list[str]:
-    """Upload every file of a register extract folder with the register's identity."""
+def land_register(settings: Settings, run_date: str, files: list[Path]) -> list[str]:
+    """Upload the files of a register extract with the register's identity."""
     store = ObjectStore.open(settings, settings.config.buckets.landing, identity="registry")
     uris = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+    for path in sorted(files):
         key = paths.registry_prefix(run_date) + path.name
         store.put_file(key, path)
         uris.append(store.uri(key))

@@ -9,10 +9,11 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.airflow_local import init_db, run_night
-from pipelines.landing import land_bank_extracts
+from pipelines.landing import land_bank_extracts, land_register
 from pipelines.lists import load_directory, sample_lists_dir
 from pipelines.localstore import ensure_running
 from pipelines.samples.banks import generate_banks
+from pipelines.samples.registry import generate_register
 from pipelines.settings import Settings
 
 
@@ -26,6 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     demo.add_argument("--date", default=date.today().isoformat(), help="run date YYYY-MM-DD (default today)")
     demo.add_argument("--parties", type=int, default=2000, help="sample parties per bank (default 2000)")
+    demo.add_argument("--companies", type=int, default=2000, help="companies in the sample register")
     demo.add_argument("--seed", type=int, default=42)
     demo.set_defaults(func=run_demo)
 
@@ -83,9 +85,12 @@ def run_demo(args: argparse.Namespace) -> int:
     banks = [b.id for b in settings.config.banks]
     samples = generate_banks(out, watchlist, banks, run_date=date.fromisoformat(run_date),
                              seed=args.seed, parties=args.parties)
-    print(f"[4/5] banks land their extracts in s3://{settings.config.buckets.landing}/<bank>/{run_date}/")
+    register = generate_register(out / "registry", watchlist, seed=args.seed, companies=args.companies)
+    print(f"[4/5] banks land their extracts in s3://{settings.config.buckets.landing}/<bank>/{run_date}/, "
+          f"the register in registry/{run_date}/")
     for s in samples:
         land_bank_extracts(settings, s.bank, run_date, s.files)
+    land_register(settings, run_date, [Path(f) for f in register["files"]])
     log_file = settings.home / "logs" / f"night-{run_date}.log"
     print(f"[5/5] airflow dags test interdict_nightly {run_date} (log: {log_file})")
     code = run_night(settings, run_date, retry_delay_seconds=5, log_file=log_file)

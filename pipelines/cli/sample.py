@@ -6,10 +6,11 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from pipelines.landing import land_bank_extracts
+from pipelines.landing import land_bank_extracts, land_register
 from pipelines.lists import load_directory, sample_lists_dir
 from pipelines.localstore import ensure_running
 from pipelines.samples.banks import generate_banks
+from pipelines.samples.registry import generate_register
 from pipelines.settings import Settings
 
 
@@ -17,12 +18,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "sample",
         help="generate sample bank extracts (with planted matches) and optionally land them",
-        description="Write customers.csv and payments.csv per bank under OUT/<bank>/, plus OUT/truth.csv "
-        "listing every planted match, near miss and defective row. Deterministic for a given --seed.",
+        description="Write customers.csv and payments.csv per bank under OUT/<bank>/ and OUT/truth.csv "
+        "listing every planted match, near miss and defective row; and a company register (Companies House "
+        "companies, officers and PSC snapshot with ownership chains, shared owners and cycles) under "
+        "OUT/registry/ with its own truth.json. Deterministic for a given --seed.",
     )
     parser.add_argument("--out", type=Path, default=None, help="output folder (default $INTERDICT_HOME/samples/DATE)")
     parser.add_argument("--date", default=date.today().isoformat(), help="run date YYYY-MM-DD (default today)")
     parser.add_argument("--parties", type=int, default=2000, help="parties per bank (default 2000)")
+    parser.add_argument("--companies", type=int, default=2000, help="companies in the sample register (default 2000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--banks", default=None, help="comma-separated bank ids (default: configured banks)")
     parser.add_argument("--lists", type=Path, default=None, help="list folder whose names are planted")
@@ -38,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     lists_dir = args.lists or settings.lists_dir or sample_lists_dir()
     watchlist = load_directory(lists_dir).watchlist
     samples = generate_banks(out, watchlist, banks, run_date=run_date, seed=args.seed, parties=args.parties)
+    register = generate_register(out / "registry", watchlist, seed=args.seed, companies=args.companies)
+    print(f"registry: {args.companies} companies -> {out / 'registry'} ({register['flagged']} planted flags)")
     for s in samples:
         print(f"{s.bank}: {s.customers} customers, {s.payments} payments, {s.planted} planted matches, "
               f"{s.near_misses} near misses, {s.defects} defective rows -> {out / s.bank}")
@@ -47,4 +53,6 @@ def run(args: argparse.Namespace) -> int:
         for s in samples:
             for uri in land_bank_extracts(settings, s.bank, run_date.isoformat(), s.files):
                 print(f"landed {uri}")
+        for uri in land_register(settings, run_date.isoformat(), [Path(f) for f in register["files"]]):
+            print(f"landed {uri}")
     return 0
