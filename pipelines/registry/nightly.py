@@ -27,6 +27,15 @@ log = logging.getLogger(__name__)
 REGISTER_STATUS = "register.json"
 
 
+def _flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """Lists joined with '; ' and structs as JSON, for a CSV a reviewer can open."""
+    return frame.with_columns(
+        pl.col(c).cast(pl.List(pl.String)).list.join("; ") if isinstance(t, pl.List) else pl.col(c).struct.json_encode()
+        for c, t in frame.schema.items()
+        if isinstance(t, (pl.List, pl.Struct))
+    )
+
+
 def _write_extended_snapshot(base: Snapshot, derived: Watchlist, out: Path, register: dict[str, Any]) -> None:
     """``base`` plus the derived OWNERSHIP entries, written as a snapshot folder (atomically)."""
     extended = Watchlist.concat([base.watchlist(), derived])
@@ -80,10 +89,7 @@ def screen_registry_night(run_date: str, snapshot_dir: str, settings: Settings |
     for path in (result.flags_path, result.hits_path, result.quarantine_path):
         files[path.name] = path
         csv_path = path.with_suffix(".csv")
-        frame = pl.read_parquet(path)
-        frame.with_columns(pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t.is_nested()).write_csv(
-            csv_path
-        )
+        _flat(pl.read_parquet(path)).write_csv(csv_path)
         files[csv_path.name] = csv_path
     manifest = {
         "run_date": run_date,
