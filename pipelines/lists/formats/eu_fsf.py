@@ -67,8 +67,8 @@ def _birth(builder: ListBuilder, uid: str, ref: str, a: dict[str, str], location
     if raw and span is None:
         builder.problem(ref, location, f"birth date not understood: {raw!r}")
     if span and raw:
-        if circa and span[0] == span[1]:
-            span = (date(span[0].year - 1, 1, 1), date(span[0].year + 1, 12, 31))
+        if circa:
+            span = (date(span[0].year - 1, 1, 1), date(span[1].year + 1, 12, 31))
         builder.dob(uid, f"circa {raw}" if circa else raw, span)
     city = clean(a.get("city"))
     place = ", ".join(p for p in (city, clean(a.get("region")), clean(a.get("place"))) if p and p != "-")
