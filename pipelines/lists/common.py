@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ def _country_table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1 << 16)
 def country_code(name: str | None) -> str | None:
     """ISO 3166-1 alpha-2 code of a country as lists write it ("Korea, North", "Iran (Islamic
     Republic of)", "RU"), or ``None`` when it is not a country name."""
@@ -97,6 +98,7 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@lru_cache(maxsize=1 << 16)
 def date_range(text: str | None) -> tuple[date, date] | None:
     """The first and last day a published date can mean: "09 Feb 1951", "Feb 1951", "1951",
     "1951-02-09", "09/02/1951" (day first), "circa 1951" (one year either side), "1950 to 1952".
@@ -200,6 +202,8 @@ def _char_script(ch: str) -> str | None:
 
 def name_script(name: str) -> str | None:
     """The script most letters of ``name`` are written in (Latin, Cyrillic, Arabic, Han, ...)."""
+    if name.isascii():
+        return "Latin" if any(ch.isalpha() for ch in name) else None
     counts: dict[str, int] = {}
     for ch in name:
         if ch.isalpha():

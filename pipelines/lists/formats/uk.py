@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
@@ -63,6 +64,7 @@ def numbered(value: str | None) -> list[str]:
     return [p.strip().strip(",").strip() for p in _NUMBERED.split(raw) if p.strip().strip(",").strip()]
 
 
+@cache
 def _key(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", header.casefold())
 
