@@ -14,7 +14,6 @@ Great Expectations is imported only inside the builders: importing it takes seco
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -36,8 +35,6 @@ MAX_NAME_LENGTH = 500
 PROBLEM_COLUMN = "_problem"
 ROW_COLUMN = "_row"
 
-# A name made only of digits, punctuation, symbols and spaces.
-NUMERIC_NAME = r"^[\d\W_]+$"
 ISO_DATE = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
 PARTIAL_DATE = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
 ENTITY_TYPES = ("person", "organization", "vessel", "aircraft", "unknown")
@@ -63,6 +60,8 @@ class DatasetSpec:
     # (strings stripped, empty strings as null). Names start with "__".
     derived: Callable[[SuiteContext], Mapping[str, pl.Expr]] = field(default=lambda ctx: {})
     rules: Callable[[SuiteContext], list[Expectation]] = field(default=lambda ctx: [])
+    # Name columns: each gets a derived ``__<column>__has_letter`` for ``name_rules``.
+    names: tuple[str, ...] = ()
     # The smallest acceptable extract when there is no previous night to compare with.
     min_rows: int = 1
     description: str = ""
@@ -71,13 +70,23 @@ class DatasetSpec:
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional
 
+    def derived_columns(self, ctx: SuiteContext) -> dict[str, pl.Expr]:
+        """Every derived column: the spec's own and one letter test per name column."""
+        columns = {has_letter_column(name): pl.col(name).str.contains(r"\p{L}") for name in self.names}
+        columns.update(self.derived(ctx))
+        return columns
+
     def build_suite(self, ctx: SuiteContext) -> ExpectationSuite:
         from great_expectations.core.expectation_suite import ExpectationSuite
 
         suite = ExpectationSuite(name=self.kind, meta={"description": self.description})
-        for expectation in self.table_rules(ctx) + self.rules(ctx):
+        for expectation in self.expectations(ctx):
             suite.add_expectation(expectation)
         return suite
+
+    def expectations(self, ctx: SuiteContext) -> list[Expectation]:
+        """The suite's expectations, fresh (not yet bound to a suite), in order."""
+        return self.table_rules(ctx) + self.rules(ctx)
 
     def table_rules(self, ctx: SuiteContext) -> list[Expectation]:
         gxe = _gxe()
@@ -192,10 +201,15 @@ def between(
     )
 
 
+def has_letter_column(column: str) -> str:
+    return f"__{column}__has_letter"
+
+
 def name_rules(column: str, prefix: str, *, required: bool = True) -> list[Expectation]:
-    """A name is present, is not only digits and punctuation, and is not absurdly long."""
+    """A name is present, has a letter (of any script: not only digits and punctuation), and is
+    not absurdly long. The spec must list ``column`` in ``names``."""
     rules = [
-        not_matches(column, NUMERIC_NAME, f"{prefix}_not_numeric", f"{column} has no letters"),
+        holds(has_letter_column(column), f"{prefix}_not_numeric", f"{column} has no letters", source=column),
         max_length(
             column, MAX_NAME_LENGTH, f"{prefix}_length", f"{column} is longer than {MAX_NAME_LENGTH} characters"
         ),
@@ -206,12 +220,20 @@ def name_rules(column: str, prefix: str, *, required: bool = True) -> list[Expec
 
 
 def parsed_date(column: str, fmt: str = "%Y-%m-%d", shape: str = ISO_DATE) -> pl.Expr:
-    """The column parsed as a date. A value of the right shape that is no real date (30 February)
-    becomes 0001-01-01, so that the range rule refuses it; a value of the wrong shape stays null
-    (the format rule reports it) and so does a missing value."""
+    """The column's date as the number YYYYMMDD (numbers are range-checked fast; dates are not).
+
+    A value of the right shape that is no real date (30 February) becomes 0, so that the range
+    rule refuses it; a value of the wrong shape stays null (the format rule reports it), and so
+    does a missing value."""
     parsed = pl.col(column).str.to_date(fmt, strict=False)
+    number = parsed.dt.year() * 10000 + parsed.dt.month().cast(pl.Int32) * 100 + parsed.dt.day().cast(pl.Int32)
     impossible = pl.col(column).str.contains(shape) & parsed.is_null()
-    return pl.when(impossible).then(pl.date(1, 1, 1)).otherwise(parsed)
+    return pl.when(impossible).then(pl.lit(0, pl.Int64)).otherwise(number.cast(pl.Int64))
+
+
+def date_number(iso: str) -> int:
+    """``"1900-01-01"`` as ``19000101``, the form ``parsed_date`` compares."""
+    return int(iso.replace("-", ""))
 
 
 def date_rules(
@@ -232,8 +254,8 @@ def date_rules(
             f"__{column}",
             f"{prefix}_plausible",
             f"{column} is not a real date, is before {earliest} or after {latest}",
-            min_value=dt.datetime.fromisoformat(earliest),
-            max_value=dt.datetime.fromisoformat(latest),
+            min_value=date_number(earliest),
+            max_value=date_number(latest),
             source=column,
         ),
     ]

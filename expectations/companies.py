@@ -63,6 +63,7 @@ def rules(ctx: SuiteContext) -> list[Expectation]:
 
 
 SPEC = DatasetSpec(
+    names=("CompanyName",),
     kind="companies",
     required=("CompanyName", "CompanyNumber"),
     optional=(

@@ -57,6 +57,7 @@ def rules(ctx: SuiteContext) -> list[Expectation]:
 
 
 SPEC = DatasetSpec(
+    names=("full_name", "given_name", "family_name"),
     kind="customers",
     required=("customer_id", "customer_type", "full_name"),
     optional=(

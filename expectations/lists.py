@@ -13,9 +13,11 @@ from expectations._base import (
     DatasetSpec,
     SuiteContext,
     between,
+    date_number,
+    has_letter_column,
+    holds,
     in_set,
     max_length,
-    not_matches,
     not_null,
     parsed_date,
     unique,
@@ -33,8 +35,6 @@ def _entry_derived(ctx: SuiteContext) -> Mapping[str, pl.Expr]:
 
 
 def _entry_rules(ctx: SuiteContext) -> list[Expectation]:
-    import datetime as dt
-
     return [
         not_null("uid", "uid_present", "uid is empty"),
         unique("uid", "uid_unique", "uid appears on more than one entry"),
@@ -43,13 +43,18 @@ def _entry_rules(ctx: SuiteContext) -> list[Expectation]:
         not_null("entity_type", "entity_type_present", "entity_type is empty"),
         in_set("entity_type", ENTITY_TYPES, "entity_type_valid", "entity_type is not a known entity type"),
         not_null("primary_name", "primary_name_present", "primary_name is empty"),
-        not_matches("primary_name", r"^[\d\W_]+$", "primary_name_not_numeric", "primary_name has no letters"),
+        holds(
+            has_letter_column("primary_name"),
+            "primary_name_not_numeric",
+            "primary_name has no letters",
+            source="primary_name",
+        ),
         between(
             "__listed_on",
             "listed_on_plausible",
             f"listed_on is not a real date, is before 1945 or after {ctx.today}",
-            min_value=dt.datetime(1945, 1, 1),
-            max_value=dt.datetime.fromisoformat(ctx.today),
+            min_value=date_number("1945-01-01"),
+            max_value=date_number(ctx.today),
             source="listed_on",
         ),
     ]
@@ -70,6 +75,7 @@ def _name_rules(ctx: SuiteContext) -> list[Expectation]:
 SPECS = {
     "list_entries": DatasetSpec(
         kind="list_entries",
+        names=("primary_name",),
         required=("uid", "list_source", "entry_id", "entity_type", "primary_name"),
         optional=("listed_on", "programs", "asset_freeze", "gender", "remarks"),
         key=("uid",),

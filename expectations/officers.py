@@ -14,6 +14,7 @@ from expectations._base import (
     DatasetSpec,
     SuiteContext,
     between,
+    date_number,
     matches,
     name_rules,
     not_null,
@@ -44,8 +45,8 @@ def derived(ctx: SuiteContext) -> Mapping[str, pl.Expr]:
 
 def rules(ctx: SuiteContext) -> list[Expectation]:
     year = dt.date.fromisoformat(ctx.today).year
-    earliest = dt.datetime(1800, 1, 1)
-    latest = dt.datetime.fromisoformat(ctx.today)
+    earliest = date_number("1800-01-01")
+    latest = date_number(ctx.today)
     return [
         not_null("company_number", "company_number_present", "company_number is empty"),
         matches(
@@ -91,6 +92,7 @@ def rules(ctx: SuiteContext) -> list[Expectation]:
 
 
 SPEC = DatasetSpec(
+    names=("name",),
     kind="officers",
     required=("company_number", "name", "officer_role"),
     optional=(

@@ -124,6 +124,7 @@ def _officer_rules(ctx: SuiteContext) -> list[Expectation]:
 SPECS = {
     "register_companies": DatasetSpec(
         kind="register_companies",
+        names=("company_name",),
         required=("company_id", "company_name"),
         optional=("status", "country", "incorporated_on", "dissolved_on", "source"),
         key=("company_id",),
@@ -134,6 +135,7 @@ SPECS = {
     ),
     "register_persons": DatasetSpec(
         kind="register_persons",
+        names=("name",),
         required=("person_id", "name"),
         optional=("entity_type", "kind", "dob", "nationality", "country", "registration_number", "source"),
         rules=_person_rules,
@@ -151,6 +153,7 @@ SPECS = {
     ),
     "register_officers": DatasetSpec(
         kind="register_officers",
+        names=("name",),
         required=("company_id", "name"),
         optional=(
             "officer_id",

@@ -46,6 +46,7 @@ def rules(ctx: SuiteContext) -> list[Expectation]:
 
 
 SPEC = DatasetSpec(
+    names=("name",),
     kind="parties",
     required=("record_id", "name", "entity_type"),
     optional=("dob", "country", "id_number", "gender"),

@@ -84,6 +84,7 @@ def rules(ctx: SuiteContext) -> list[Expectation]:
 
 
 SPEC = DatasetSpec(
+    names=("ordering_name", "beneficiary_name"),
     kind="payments",
     required=("payment_id", "ordering_name", "beneficiary_name"),
     optional=(

@@ -16,10 +16,10 @@ from expectations._base import (
     SuiteContext,
     between,
     date_rules,
+    has_letter_column,
     holds,
     matches,
     max_length,
-    not_matches,
     not_null,
     parsed_date,
 )
@@ -70,7 +70,7 @@ def rules(ctx: SuiteContext) -> list[Expectation]:
         not_null("kind", "kind_present", "kind is empty"),
         matches("kind", KIND, "kind_known", "kind is not a known PSC record kind"),
         holds("__named", "name_present", "a person with significant control has no name", source="name"),
-        not_matches("name", r"^[\d\W_]+$", "name_not_numeric", "name has no letters"),
+        holds(has_letter_column("name"), "name_not_numeric", "name has no letters", source="name"),
         max_length("name", 500, "name_length", "name is longer than 500 characters"),
         between(
             "__dob_year",
@@ -109,6 +109,7 @@ def rules(ctx: SuiteContext) -> list[Expectation]:
 
 
 SPEC = DatasetSpec(
+    names=("name",),
     kind="psc",
     required=("company_number", "kind"),
     optional=("name", "date_of_birth.year", "natures_of_control", "notified_on", "ceased_on", "nationality"),

@@ -24,7 +24,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -42,7 +42,6 @@ DELIMITERS: Final = (",", ";", "\t", "|")
 # Python's csv module refuses fields above a limit; long fields are a row-level matter
 # (validation's length rules), not a reason to refuse the file.
 _FIELD_LIMIT: Final = 2**31 - 1
-_CHUNK_ROWS: Final = 100_000
 _MAX_SHOWN: Final = 120
 
 _BOMS: Final = (
@@ -190,23 +189,6 @@ def _flag_replacement_chars(frame: pl.DataFrame, encoding: str) -> pl.DataFrame:
 # -- CSV --------------------------------------------------------------------------------------
 
 
-class _LineTap:
-    """Feeds lines to csv.reader and remembers the line number and the last line given."""
-
-    def __init__(self, text: str) -> None:
-        self._lines = iter(io.StringIO(text, newline=""))
-        self.line_no = 0
-        self.last = ""
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        self.last = next(self._lines)
-        self.line_no += 1
-        return self.last
-
-
 def detect_delimiter(header_line: str) -> str:
     """The candidate delimiter occurring most often in the header line (comma if none does)."""
     counts = {d: _count_outside_quotes(header_line, d) for d in DELIMITERS}
@@ -225,85 +207,126 @@ def _count_outside_quotes(line: str, char: str) -> int:
 
 
 def _read_csv(path: Path, text: str, delimiter: str | None) -> pl.DataFrame:
-    tap = _LineTap(text)
-    first = _first_content_line(text)
-    if first.lower().startswith("sep=") and len(first.strip()) == 5:
-        delimiter = delimiter or first.strip()[4]
-        _skip_to_after(tap, first)
-    delimiter = delimiter or detect_delimiter(first if not first.lower().startswith("sep=") else _second_line(text))
-    if len(delimiter) != 1:
-        raise InputError(path, f"the delimiter must be one character, got {delimiter!r}")
-    csv.field_size_limit(_FIELD_LIMIT)
-    reader = csv.reader(tap, delimiter=delimiter, strict=True)
-
-    header: list[str] | None = None
-    width = 0
-    chunks: list[pl.DataFrame] = []
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    problems: list[str | None] = []
-    while True:
-        start = tap.line_no + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            if "unexpected end of data" in str(exc):
-                raise InputError(
-                    path, f"line {start}: unterminated quoted field (it runs to the end of the file)"
-                ) from exc
-            if header is None:
-                raise InputError(path, f"line {start}: malformed header ({exc})") from exc
-            rows.append([""] * width)
-            lines.append(start)
-            problems.append(f"line {start}: malformed quoting ({exc}): {_shorten(tap.last.rstrip())}")
-            continue
-        if not record or all(not field.strip() for field in record):
-            continue
-        if header is None:
-            header = _header(path, record, start)
-            width = len(header)
-            continue
-        problem = None
-        if len(record) != width:
-            record, problem = _fit(record, width, start)
-        elif "\x00" in "".join(record):
-            problem = _nul_problem(record, header, start)
-        rows.append(record)
-        lines.append(start)
-        problems.append(problem)
-        if len(rows) >= _CHUNK_ROWS:
-            chunks.append(_chunk(header, rows, lines, problems))
-            rows, lines, problems = [], [], []
-    if header is None:
+    """Split into physical lines, group them into records by quote parity (a record continues
+    while a quoted field is open), split quote-free one-line records column-wise in polars and
+    parse the others with the csv module. ``_row`` is the line a record starts on."""
+    if "\n" not in text and "\r" in text:  # classic Mac line ends
+        text = text.replace("\r", "\n")
+    lines = pl.DataFrame({"text": [text]}).select(pl.col("text").str.split("\n")).explode("text")
+    del text
+    lines = lines.with_row_index("line", offset=1).with_columns(pl.col("line").cast(pl.Int64))
+    quotes = pl.col("text").str.count_matches('"', literal=True)
+    open_after = ((quotes % 2).cum_sum() % 2) == 1  # a quoted field is open at the end of this line
+    lines = lines.with_columns(
+        quotes.alias("quotes"),
+        open_after.alias("open_after"),
+    ).with_columns((~pl.col("open_after").shift(1, fill_value=False)).cum_sum().alias("record"))
+    if lines["open_after"][-1]:
+        start = lines.filter(pl.col("record") == lines["record"][-1])["line"][0]
+        raise InputError(path, f"line {start}: unterminated quoted field (it runs to the end of the file)")
+    lines = lines.with_columns(pl.len().over("record").alias("span"))
+    blank = pl.col("text").str.strip_chars().str.len_bytes() == 0
+    content = lines.filter(~(blank & (pl.col("span") == 1)))
+    if content.is_empty():
         raise InputError(path, "the file has no header row")
-    chunks.append(_chunk(header, rows, lines, problems))
-    frame = pl.concat(chunks, how="vertical")
+
+    first_record = content["record"][0]
+    first_text = "\n".join(content.filter(pl.col("record") == first_record)["text"].to_list())
+    if first_text.strip().lower().startswith("sep=") and len(first_text.strip()) == 5:
+        delimiter = delimiter or first_text.strip()[4]
+        content = content.filter(pl.col("record") != first_record)
+        if content.is_empty():
+            raise InputError(path, "the file has no header row")
+        first_record = content["record"][0]
+        first_text = "\n".join(content.filter(pl.col("record") == first_record)["text"].to_list())
+    delimiter = delimiter or detect_delimiter(first_text.split("\n")[0])
+    if len(delimiter) != 1 or delimiter in ('"', "\n", "\r"):
+        raise InputError(path, f"the delimiter must be one character other than a quote or line end, got {delimiter!r}")
+    header_line = content["line"][0]
+    try:
+        header = _header(path, _parse_record(first_text, delimiter), header_line)
+    except csv.Error as exc:
+        raise InputError(path, f"line {header_line}: malformed header ({exc})") from exc
+    content = content.filter(pl.col("record") != first_record)
+
+    simple_mask = (pl.col("span") == 1) & (pl.col("quotes") == 0)
+    only_delimiters = pl.col("text").str.replace_all(delimiter, "", literal=True).str.strip_chars() == ""
+    content = content.filter(~(simple_mask & only_delimiters))
+    simple = _split_simple(content.filter(simple_mask), header, delimiter)
+    complex_records = (
+        content.filter(~simple_mask)
+        .group_by("record", maintain_order=True)
+        .agg(pl.col("line").first(), pl.col("text").str.join("\n"))
+    )
+    parsed = _parse_complex(complex_records, header, delimiter)
+    frame = pl.concat([simple, parsed], how="vertical").sort(ROW)
+    frame = frame.filter(~_all_empty(header))
     return _tidy_strings(_drop_unnamed_empty(frame, header))
 
 
-def _first_content_line(text: str) -> str:
-    for line in io.StringIO(text, newline=""):
-        if line.strip():
-            return line.rstrip("\r\n")
-    return ""
+def _all_empty(header: list[str]) -> pl.Expr:
+    """A record whose every field is empty or spaces, and which read cleanly: a blank row."""
+    empty = [pl.col(c).fill_null("").str.strip_chars().str.len_bytes() == 0 for c in header]
+    return pl.all_horizontal(empty) & pl.col(PROBLEM).is_null()
 
 
-def _second_line(text: str) -> str:
-    seen = 0
-    for line in io.StringIO(text, newline=""):
-        if line.strip():
-            seen += 1
-            if seen == 2:
-                return line.rstrip("\r\n")
-    return ""
+def _split_simple(lines: pl.DataFrame, header: list[str], delimiter: str) -> pl.DataFrame:
+    """Quote-free one-line records, split column-wise."""
+    width = len(header)
+    fields = pl.col("text").str.strip_suffix("\r").str.split(delimiter)
+    frame = lines.select(pl.col("line").alias(ROW), fields.alias("fields")).with_columns(
+        pl.col("fields").list.len().alias("n")
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("n") > width)
+        .then(pl.col("fields").list.slice(width).list.eval(pl.element().str.strip_chars() != "").list.any())
+        .otherwise(pl.col("n") < width)
+        .alias("ragged"),
+        pl.col("fields").list.join("").str.contains("\x00", literal=True).alias("nul"),
+    )
+    problems: list[str | None] = [None] * frame.height
+    flagged = frame.with_row_index("i").filter(pl.col("ragged") | pl.col("nul"))
+    for i, line, record, ragged in flagged.select("i", ROW, "fields", "ragged").iter_rows():
+        values = list(record)
+        if ragged:
+            problems[i] = _fit(values, width, line)[1]
+        else:
+            problems[i] = _nul_problem(values[:width], header, line)
+    columns = [pl.col("fields").list.get(i, null_on_oob=True).alias(name) for i, name in enumerate(header)]
+    return frame.select(*columns, pl.col(ROW), pl.Series(PROBLEM, problems, dtype=pl.String))
 
 
-def _skip_to_after(tap: _LineTap, line: str) -> None:
-    for got in tap:
-        if got.rstrip("\r\n") == line:
-            return
+def _parse_record(text: str, delimiter: str) -> list[str]:
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    if len(rows) != 1:
+        raise csv.Error(f"the record splits into {len(rows)} rows")
+    return rows[0]
+
+
+def _parse_complex(records: pl.DataFrame, header: list[str], delimiter: str) -> pl.DataFrame:
+    """Records with quotes or spanning lines, through the csv module one by one."""
+    width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[str | None] = []
+    csv.field_size_limit(_FIELD_LIMIT)
+    for line, text in records.select("line", "text").iter_rows():
+        problem = None
+        try:
+            values = _parse_record(text, delimiter)
+        except csv.Error as exc:
+            values, problem = [""] * width, f"line {line}: malformed quoting ({exc}): {_shorten(text.rstrip())}"
+        else:
+            if len(values) != width:
+                values, problem = _fit(values, width, line)
+            elif "\x00" in "".join(values):
+                problem = _nul_problem(values, header, line)
+        rows.append(values)
+        lines.append(line)
+        problems.append(problem)
+    schema = dict.fromkeys(header, pl.String())
+    frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+    return frame.with_columns(pl.Series(ROW, lines, dtype=pl.Int64), pl.Series(PROBLEM, problems, dtype=pl.String))
 
 
 def _header(path: Path, record: list[str], line: int) -> list[str]:
@@ -311,6 +334,8 @@ def _header(path: Path, record: list[str], line: int) -> list[str]:
     for i, raw in enumerate(record):
         name = raw.strip().strip('"').strip().removeprefix("\ufeff")
         names.append(name or f"column_{i + 1}")
+    while len(names) > 1 and re.fullmatch(r"column_\d+", names[-1]) and not record[len(names) - 1].strip():
+        names.pop()  # trailing delimiters after the last name
     seen: set[str] = set()
     for name in names:
         if name in seen:
@@ -334,21 +359,12 @@ def _fit(record: list[str], width: int, line: int) -> tuple[list[str], str | Non
 
 
 def _nul_problem(record: list[str], header: Sequence[str], line: int) -> str:
-    columns = [name for name, value in zip(header, record, strict=True) if "\x00" in value]
+    columns = [name for name, value in zip(header, record, strict=False) if "\x00" in value]
     return f"line {line}: NUL byte in {', '.join(columns)}"
 
 
-def _chunk(header: list[str], rows: list[list[str]], lines: list[int], problems: list[str | None]) -> pl.DataFrame:
-    schema = dict.fromkeys(header, pl.String())
-    frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
-    return frame.with_columns(
-        pl.Series(ROW, lines, dtype=pl.Int64),
-        pl.Series(PROBLEM, problems, dtype=pl.String),
-    )
-
-
 def _drop_unnamed_empty(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
-    """Spreadsheet exports add unnamed trailing columns; drop those that hold nothing."""
+    """Spreadsheet exports add unnamed columns; drop those that hold nothing."""
     drop = [
         name
         for name in header
