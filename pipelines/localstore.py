@@ -173,7 +173,7 @@ def ensure_buckets(settings: Settings, timeout: float = 60.0) -> None:
     """Create the configured buckets, retrying while the freshly started filer settles."""
     buckets = settings.config.buckets
     deadline = time.monotonic() + timeout
-    for bucket in (buckets.landing, buckets.reports, buckets.lists):
+    for bucket in (buckets.landing, buckets.reports, buckets.lists, buckets.work):
         store = ObjectStore.open(settings, bucket)
         while True:
             try:

@@ -9,6 +9,9 @@
 | a bank's review decisions | reports | ``inbox/<bank>/<file>`` |
 | the regulator's cross-bank summary | reports | ``regulator/<run date>/summary.json`` |
 | a raw list file, immutable | lists | ``raw/<sha256>/<file name>`` |
+| a night's watchlist snapshot | work | ``<run date>/watchlist/<table>.parquet`` |
+| a bank's staged inputs | work | ``<run date>/<bank>/stage/<file>`` |
+| a bank's party and hit shards | work | ``<run date>/<bank>/parties|hits/shard-<i>-of-<n>.parquet`` |
 """
 
 from __future__ import annotations
@@ -54,3 +57,27 @@ def regulator_prefix(run_date: str) -> str:
 
 def raw_list_key(sha256: str, filename: str) -> str:
     return f"raw/{sha256}/{filename}"
+
+
+# A night's intermediate objects, in the work bucket (pipeline identity only), keyed by run date
+# first so that nights never collide and a night's work is removed with one prefix.
+
+
+def work_prefix(run_date: str, bank: str) -> str:
+    return f"{check_run_date(run_date)}/{bank}/"
+
+
+def party_shard_key(run_date: str, bank: str, index: int, count: int) -> str:
+    return f"{work_prefix(run_date, bank)}parties/shard-{index:05d}-of-{count:05d}.parquet"
+
+
+def hit_shard_key(run_date: str, bank: str, index: int, count: int) -> str:
+    return f"{work_prefix(run_date, bank)}hits/shard-{index:05d}-of-{count:05d}.parquet"
+
+
+def stage_key(run_date: str, bank: str, name: str) -> str:
+    return f"{work_prefix(run_date, bank)}stage/{name}"
+
+
+def snapshot_key(run_date: str, name: str) -> str:
+    return f"{check_run_date(run_date)}/watchlist/{name}"

@@ -62,6 +62,7 @@ class Buckets(BaseModel):
     landing: str = "interdict-landing"
     reports: str = "interdict-reports"
     lists: str = "interdict-lists"
+    work: str = "interdict-work"  # a night's intermediate shards and hits; pipeline identity only
 
 
 class Thresholds(BaseModel):
@@ -84,6 +85,7 @@ class Config(BaseModel):
     thresholds: Thresholds = Thresholds()
     retention_days: int = Field(400, ge=1)
     ownership_threshold: float = Field(50.0, gt=0, le=100)
+    shard_parties: int = Field(500_000, ge=1)  # target parties per screening shard (one task each)
 
     @field_validator("banks")
     @classmethod
