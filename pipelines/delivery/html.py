@@ -68,7 +68,7 @@ def score_chart(scores: list[float], *, width: int = 560, height: int = 160, ste
     if not scores:
         return '<p class="muted">No hits tonight.</p>'
     low = math.floor(min(scores) / step) * step
-    bins = max(1, math.ceil((1.0 - low) / step + 1e-9))
+    bins = max(1, round((1.0 - low) / step))  # the last bin includes a perfect score
     counts = [0] * bins
     for s in scores:
         counts[min(int((s - low) / step + 1e-9), bins - 1)] += 1
