@@ -25,7 +25,7 @@ from pipelines.lists.snapshot import (
     watchlist_sha256,
 )
 from pipelines.lists.sources import SourceConfig, load_sources
-from pipelines.lists.store import FolderStore, raw_key
+from pipelines.lists.store import FolderStore, ListStore, raw_key
 from screening.model import Watchlist
 
 
@@ -250,3 +250,10 @@ def test_cli_fetch_show_diff(served: Server, tmp_path: Path, capsys: pytest.Capt
     assert main(["lists", "show", str(sample_lists_dir())]) == 0
     sha = str(current_snapshot(FolderStore(Path(store)))["sha256"])  # type: ignore[index]
     assert main(["lists", "--store", store, "diff", sha[:12], str(sample_lists_dir())]) == 0
+
+
+def test_object_store_satisfies_the_list_store_protocol() -> None:
+    from pipelines.storage import ObjectStore
+
+    store: ListStore = ObjectStore(client=None, bucket="interdict-lists")
+    assert isinstance(store, ListStore)

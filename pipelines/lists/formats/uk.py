@@ -13,10 +13,10 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from pipelines.errors import ListError
