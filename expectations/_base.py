@@ -146,11 +146,12 @@ def unique(column: str, rule: str, reason: str) -> Expectation:
     return _expectation(gxe.ExpectColumnValuesToBeUnique(column=column, meta=meta(rule, "row", reason, column)))
 
 
-def in_set(column: str, values: tuple[str, ...], rule: str, reason: str) -> Expectation:
+def in_set(column: str, values: tuple[str, ...], rule: str, reason: str, *, source: str | None = None) -> Expectation:
     gxe = _gxe()
-
     return _expectation(
-        gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values), meta=meta(rule, "row", reason, column))
+        gxe.ExpectColumnValuesToBeInSet(
+            column=column, value_set=list(values), meta=meta(rule, "row", reason, source or column)
+        )
     )
 
 

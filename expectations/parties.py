@@ -3,7 +3,10 @@ ad-hoc ``interdict screen`` runs and of any producer that hands parties to the m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
+
+import polars as pl
 
 from expectations._base import (
     ENTITY_TYPES,
@@ -25,6 +28,15 @@ if TYPE_CHECKING:
 GENDERS = ("male", "female", "other")
 
 
+def derived(ctx: SuiteContext) -> Mapping[str, pl.Expr]:
+    """Letter case does not matter in a hand-made party file: "Person", "gb"."""
+    return {
+        "__entity_type": pl.col("entity_type").str.to_lowercase(),
+        "__country": pl.col("country").str.to_uppercase(),
+        "__gender": pl.col("gender").str.to_lowercase(),
+    }
+
+
 def rules(ctx: SuiteContext) -> list[Expectation]:
     return [
         not_null("record_id", "record_id_present", "record_id is empty"),
@@ -33,15 +45,16 @@ def rules(ctx: SuiteContext) -> list[Expectation]:
         *name_rules("name", "name"),
         not_null("entity_type", "entity_type_present", "entity_type is empty"),
         in_set(
-            "entity_type",
+            "__entity_type",
             ENTITY_TYPES,
             "entity_type_valid",
             "entity_type is not person, organization, vessel, aircraft or unknown",
+            source="entity_type",
         ),
         matches("dob", PARTIAL_DATE, "dob_format", "dob is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"),
-        in_set("country", COUNTRY_CODES, "country_iso", "country is not an ISO 3166 country code"),
+        in_set("__country", COUNTRY_CODES, "country_iso", "country is not an ISO 3166 country code", source="country"),
         max_length("id_number", 100, "id_number_length", "id_number is longer than 100 characters"),
-        in_set("gender", GENDERS, "gender_valid", "gender is not male, female or other"),
+        in_set("__gender", GENDERS, "gender_valid", "gender is not male, female or other", source="gender"),
     ]
 
 
@@ -51,6 +64,7 @@ SPEC = DatasetSpec(
     required=("record_id", "name", "entity_type"),
     optional=("dob", "country", "id_number", "gender"),
     key=("record_id",),
+    derived=derived,
     rules=rules,
     description="Parties to screen, in the harmonised form.",
 )

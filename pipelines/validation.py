@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import logging
 import os
+import re
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
@@ -180,7 +183,12 @@ def to_parties(clean: pl.DataFrame, kind: str) -> pl.DataFrame:
     ``payment:<id>:ordering`` and ``payment:<id>:beneficiary`` (entity type unknown).
     """
     if kind == "parties":
-        return conform(clean, PARTY_SCHEMA)
+        parties = conform(clean, PARTY_SCHEMA).with_columns(
+            pl.col("entity_type").str.strip_chars().str.to_lowercase(),
+            pl.col("gender").str.strip_chars().str.to_lowercase(),
+            pl.col("country").str.strip_chars().str.to_uppercase(),
+        )
+        return parties
     if kind == "customers":
         frame = _present(clean, ("full_name", "given_name", "family_name", "customer_type", "date_of_birth"))
         frame = _present(frame, ("nationality", "country", "id_number", "gender"))
@@ -276,6 +284,8 @@ def _text(name: str, dtype: pl.DataType) -> pl.Expr:
 def _context() -> Any:
     """One ephemeral Great Expectations context per process, progress bars off."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # Its INFO messages describe its own start-up, not the data; keep warnings and errors.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -428,3 +438,137 @@ def _slim(result: dict[str, Any]) -> dict[str, Any]:
         for item in result["results"]
     ]
     return slim
+
+
+# -- what limits screening quality ------------------------------------------------------------
+
+_SCRIPTS: Final = ("Cyrillic", "Arabic", "Han", "Greek", "Hebrew", "Devanagari", "Hangul", "Thai", "Georgian",
+                   "Armenian", "Hiragana", "Katakana")  # fmt: skip
+
+
+def quality_summary(frame: pl.DataFrame) -> dict[str, Any]:
+    """What in a set of parties limits screening quality: shares of persons with a date of birth
+    and with a nationality, of names in a non-Latin script (and which scripts), and of rows whose
+    name fields look swapped.
+
+    ``frame`` is either parties (PARTY_SCHEMA: name, entity_type, dob, country) or a customer
+    extract (full_name, customer_type, date_of_birth, nationality, given_name, family_name); the
+    swapped-name check needs given_name and family_name, else it counts "Family, Given" names.
+    """
+    name = _first_column(frame, "name", "full_name")
+    kind = _first_column(frame, "entity_type", "customer_type")
+    dob = _first_column(frame, "dob", "date_of_birth")
+    country = _first_column(frame, "nationality", "country")
+    rows = frame.height
+    view = frame.select(
+        (_text(name, frame.schema[name]) if name else pl.lit(None, pl.String)).str.strip_chars().alias("name"),
+        (pl.col(kind).cast(pl.String).str.strip_chars().str.to_lowercase() if kind else pl.lit("unknown")).alias(
+            "kind"
+        ),
+        (
+            pl.col(dob).cast(pl.String).str.strip_chars().str.len_chars().fill_null(0) > 0 if dob else pl.lit(False)
+        ).alias("dob"),
+        (
+            pl.col(country).cast(pl.String).str.strip_chars().str.len_chars().fill_null(0) > 0
+            if country
+            else pl.lit(False)
+        ).alias("country"),
+        _swapped(frame).alias("swapped"),
+    )
+    persons = view.filter(pl.col("kind") == "person")
+    letters = pl.col("name").str.contains(r"[\p{L}&&\P{Latin}]").fill_null(False)
+    scripts = view.select(
+        pl.col("name").str.contains(rf"\p{{{script}}}").fill_null(False).sum().alias(script) for script in _SCRIPTS
+    ).row(0, named=True)
+    non_latin = int(view.select(letters.sum()).item())
+    swapped = int(view["swapped"].sum())
+
+    def share(count: int, total: int) -> float | None:
+        return round(count / total, 4) if total else None
+
+    return {
+        "rows": rows,
+        "entity_types": dict(sorted(view.group_by("kind").len().iter_rows())),
+        "persons": persons.height,
+        "persons_with_dob": int(persons["dob"].sum()),
+        "share_persons_with_dob": share(int(persons["dob"].sum()), persons.height),
+        "persons_with_nationality": int(persons["country"].sum()),
+        "share_persons_with_nationality": share(int(persons["country"].sum()), persons.height),
+        "non_latin_names": non_latin,
+        "share_non_latin_names": share(non_latin, rows),
+        "scripts": {script: int(count) for script, count in scripts.items() if count},
+        "swapped_looking_names": swapped,
+        "share_swapped_looking_names": share(swapped, rows),
+        "swapped_check": "given/family fields" if {"given_name", "family_name"} <= set(frame.columns) else "comma",
+    }
+
+
+def _first_column(frame: pl.DataFrame, *names: str) -> str | None:
+    return next((n for n in names if n in frame.columns), None)
+
+
+def _swapped(frame: pl.DataFrame) -> pl.Expr:
+    """Name fields that look swapped.
+
+    With given_name and family_name: the full name reads "family given" (when the two differ), or
+    given_name is written in capitals — the surname convention — while family_name is not.
+    Without them: a name in the form "Family, Given"."""
+
+    def norm(expr: pl.Expr) -> pl.Expr:
+        return expr.cast(pl.String).str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
+
+    if {"given_name", "family_name"} <= set(frame.columns):
+        given, family = pl.col("given_name").cast(pl.String).str.strip_chars(), pl.col("family_name").cast(pl.String)
+        family = family.str.strip_chars()
+        full = norm(pl.col("full_name")) if "full_name" in frame.columns else pl.lit(None, pl.String)
+        reversed_order = (full == pl.concat_str([norm(family), norm(given)], separator=" ")) & (
+            norm(given) != norm(family)
+        )
+        capital_given = (
+            (given.str.len_chars() > 1)
+            & (given == given.str.to_uppercase())
+            & (given != given.str.to_lowercase())
+            & (family != family.str.to_uppercase())
+        )
+        return (reversed_order | capital_given).fill_null(False)
+    if "name" in frame.columns:
+        return pl.col("name").cast(pl.String).str.contains(r"^[^,]+,\s*[^,]+$").fill_null(False)
+    return pl.lit(False)
+
+
+# -- Great Expectations data docs -------------------------------------------------------------
+
+
+def render_data_docs(results: dict[str, dict[str, Any]], out_dir: Path) -> Path:
+    """Render validation results (name -> ``ValidationResult.gx_results``) as Great Expectations
+    data docs pages in ``out_dir``: one ``<name>.html`` each and an ``index.html``. Returns the
+    index. Empty results (an extract refused before its suite ran) are listed, not rendered."""
+    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
+    from great_expectations.render.renderer.page_renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view.view import DefaultJinjaPageView
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    renderer, view = ValidationResultsPageRenderer(), DefaultJinjaPageView()
+    items = []
+    for name, result in results.items():
+        safe = re.sub(r"[^\w.-]+", "_", name)
+        if not result:
+            items.append(f"<li>{html.escape(name)}: refused before validation</li>")
+            continue
+        loaded = ExpectationSuiteValidationResultSchema().load(result)
+        page: str = view.render(renderer.render(loaded))  # type: ignore[no-untyped-call]
+        (out_dir / f"{safe}.html").write_text(page, encoding="utf-8")
+        status = "passed" if result.get("success") else "failed"
+        stats = result.get("statistics", {})
+        items.append(
+            f'<li><a href="{html.escape(safe)}.html">{html.escape(name)}</a>: {status}, '
+            f"{stats.get('successful_expectations', '?')} of {stats.get('evaluated_expectations', '?')} "
+            "expectations met</li>"
+        )
+    index = out_dir / "index.html"
+    index.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>Data quality</title></head><body>"
+        f"<h1>Data quality</h1><ul>{''.join(items)}</ul></body></html>",
+        encoding="utf-8",
+    )
+    return index
