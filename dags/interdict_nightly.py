@@ -6,14 +6,20 @@ For the run date (the logical date, UTC):
 1. **prepare_watchlist** parses the configured official list files into one snapshot for the night.
 2. **banks** reads the configured reporting banks (a bank added to the configuration is screened
    from the next night on).
-3. **screen_bank**, one mapped task per bank: fetch the bank's landed extracts, validate them with
-   Great Expectations (failing rows quarantined with the reason), stage them in DuckDB, screen every
-   party, publish the hit report to `s3://<reports>/<bank>/<run date>/` with `manifest.json` last.
-4. **summarize** writes the regulator's cross-bank summary even when a bank failed, then fails the
+3. **stage_bank**, one mapped task per bank: fetch the bank's landed extracts, validate them with
+   Great Expectations (failing rows quarantined with the reason), stage them in DuckDB and write the
+   clean parties as Parquet shards of about `shard_parties` parties to `s3://<work>/<run date>/<bank>/`.
+4. **screen_shard**, one mapped task per (bank, shard) on any worker: screen the shard, write its hits
+   beside it. A retried shard overwrites its own hits, nothing else.
+5. **report_bank**, one mapped task per bank whose shards all succeeded: merge the hit shards (the
+   report is byte-identical whatever the shard count) and publish it to
+   `s3://<reports>/<bank>/<run date>/` with `manifest.json` last.
+6. **summarize** writes the regulator's cross-bank summary even when a bank failed, then fails the
    run if any bank has no report.
 
 Bad input (a missing column, an unreadable file) fails only that bank's task, without retries,
-with a message naming the file and the problem. Transient failures (object store) are retried.
+with a message naming the file and the problem. Transient failures (object store, a killed
+worker) are retried.
 """
 
 from __future__ import annotations
@@ -78,11 +84,46 @@ def interdict_nightly() -> None:
         return [b.id for b in Settings.from_env().config.banks]
 
     @task(map_index_template="{{ task.op_kwargs['bank'] }}")
-    def screen_bank(bank: str, snapshot: str) -> dict[str, Any]:
-        from pipelines.nightly import screen_bank as step
+    def stage_bank(bank: str) -> dict[str, Any]:
+        from pipelines.nightly import stage_bank as step
 
         try:
-            return step(bank, _run_date(), snapshot)
+            return step(bank, _run_date())
+        except Exception as exc:
+            raise _terminal(exc) from exc
+
+    @task(trigger_rule="all_done", retries=0)
+    def shards(staged: list[dict[str, Any]]) -> list[str]:
+        """Every staged bank's shard URIs, one list for the mapping (failed banks drop out)."""
+        return [uri for bank in staged if bank for uri in bank["shards"]]
+
+    @task(map_index_template="{{ task.op_kwargs['shard_uri'].split('/')[-3] }}/"
+                             "{{ task.op_kwargs['shard_uri'].split('/')[-1].removesuffix('.parquet') }}")
+    def screen_shard(shard_uri: str, snapshot: str) -> str:
+        from pipelines.nightly import screen_shard as step
+
+        try:
+            return step(shard_uri, snapshot)
+        except Exception as exc:
+            raise _terminal(exc) from exc
+
+    @task(trigger_rule="all_done", retries=0)
+    def hit_sets(staged: list[dict[str, Any]], hits: list[str]) -> list[dict[str, Any]]:
+        """Per bank whose every shard was screened: its hit shard URIs (a bank missing one drops out)."""
+        done = [uri for uri in hits if uri]
+        out = []
+        for bank in (b for b in staged if b):
+            mine = sorted(u for u in done if u.split("/")[-3] == bank["bank"])
+            if len(mine) == len(bank["shards"]):
+                out.append({"bank": bank["bank"], "hit_uris": mine})
+        return out
+
+    @task(map_index_template="{{ task.op_kwargs['bank'] }}")
+    def report_bank(bank: str, hit_uris: list[str], snapshot: str) -> dict[str, Any]:
+        from pipelines.nightly import report_bank as step
+
+        try:
+            return step(bank, _run_date(), snapshot, hit_uris)
         except Exception as exc:
             raise _terminal(exc) from exc
 
@@ -96,7 +137,9 @@ def interdict_nightly() -> None:
             raise _terminal(exc) from exc
 
     snapshot = prepare_watchlist()
-    results = screen_bank.partial(snapshot=snapshot).expand(bank=banks())
+    staged = stage_bank.expand(bank=banks())
+    hits = screen_shard.partial(snapshot=snapshot).expand(shard_uri=shards(staged))
+    results = report_bank.partial(snapshot=snapshot).expand_kwargs(hit_sets(staged, hits))
     summarize(results)
 
 

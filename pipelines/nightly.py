@@ -2,14 +2,19 @@
 partition, and returns something small (a path, a URI, a dict of counts) for Airflow's XCom.
 
 1. :func:`prepare_watchlist` — parse the configured list files into the night's snapshot.
-2. :func:`screen_bank` — per bank: fetch its landed extracts, validate them, stage them in DuckDB,
-   screen every party, write and publish the report set.
+2. Per bank, in three steps the DAG maps over (see ``pipelines/sharding.py``):
+   :func:`stage_bank` fetches its landed extracts, validates them, stages them in DuckDB and writes
+   the clean parties as N Parquet shards to the work bucket; :func:`screen_shard` screens one shard
+   (one task per shard, on any worker) and writes its hits beside it; :func:`report_bank` merges
+   the hit shards and writes and publishes the report set. :func:`screen_bank` runs the three in
+   one process.
 3. :func:`summarize_night` — the regulator's cross-bank summary; fails when a bank failed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import re
@@ -33,9 +38,10 @@ from pipelines.lists import load_directory, sample_lists_dir
 from pipelines.publish import publish_report_set
 from pipelines.report import hit_report, quarantine_report, write_report
 from pipelines.settings import PROJECT_ROOT, Settings
+from pipelines.sharding import merge_hits, shard_count, split
 from pipelines.storage import ObjectNotFound, ObjectStore
 from pipelines.validation import to_parties, validate
-from screening import ScreeningConfig, screen
+from screening import ScreeningConfig, prepare, screen
 from screening.model import Watchlist
 
 log = logging.getLogger(__name__)
@@ -102,6 +108,20 @@ class Snapshot:
             raise InterdictError(f"watchlist snapshot {folder} is missing or unreadable: {exc}") from None
         return cls(folder, meta)
 
+    @classmethod
+    def fetch(cls, path: str | Path, run_date: str, settings: Settings) -> Snapshot:
+        """The snapshot at ``path``, first copied from the work bucket when this worker lacks it
+        (Celery and Kubernetes workers do not share the disk of the task that prepared it)."""
+        folder = Path(path)
+        if not (folder / SNAPSHOT_META).exists():
+            work = ObjectStore.open(settings, settings.config.buckets.work)
+            tmp = folder.with_name(f"{folder.name}.fetch-{time.time_ns()}")
+            for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
+                work.download(paths.snapshot_key(run_date, name), tmp / name)
+            shutil.rmtree(folder, ignore_errors=True)
+            tmp.rename(folder)
+        return cls.open(folder)
+
 
 def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
     """Parse the configured list folder into the night's watchlist snapshot; returns its folder.
@@ -145,6 +165,9 @@ def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
         "problems": loaded.problems.height,
     }
     (tmp / SNAPSHOT_META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+    work = ObjectStore.open(settings, settings.config.buckets.work)
+    for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
+        work.put_file(paths.snapshot_key(run_date, name), tmp / name)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
 
@@ -187,8 +210,26 @@ def _previous_manifest(reports: ObjectStore, bank: str, run_date: str) -> dict[s
     return manifest
 
 
-def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings | None = None) -> dict[str, Any]:
-    """Validate, stage, screen and report one bank's night; returns the counts and manifest URI."""
+def _parquet_bytes(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, statistics=False)
+    return buffer.getvalue()
+
+
+def _split_uri(uri: str) -> tuple[str, str]:
+    if not uri.startswith("s3://") or "/" not in uri[5:]:
+        raise InterdictError(f"{uri!r} is not an s3://bucket/key URI")
+    bucket, key = uri[5:].split("/", 1)
+    return bucket, key
+
+
+def stage_bank(bank: str, run_date: str, settings: Settings | None = None) -> dict[str, Any]:
+    """Fetch, validate and stage one bank's extracts; write its clean parties as shards.
+
+    The parties go to ``s3://<work>/<run date>/<bank>/parties/`` as ``ceil(parties / shard_parties)``
+    Parquet shards, and what the report needs later (inputs, validation summaries, quarantined
+    rows) to ``.../stage/``. Returns ``{"bank", "parties", "shards": [shard URI, ...]}``.
+    """
     settings = settings or Settings.from_env()
     paths.check_run_date(run_date)
     bank_cfg = settings.config.bank(bank)
@@ -234,9 +275,78 @@ def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings 
     finally:
         con.close()
 
-    snapshot = Snapshot.open(snapshot_dir)
+    store = ObjectStore.open(settings, settings.config.buckets.work)
+    store.delete_prefix(paths.work_prefix(run_date, bank))
+    for dataset in paths.BANK_DATASETS:
+        store.put_bytes(paths.stage_key(run_date, bank, f"quarantine-{dataset}.parquet"),
+                        _parquet_bytes(quarantined[dataset]))
+    state = {"bank": bank, "run_date": run_date, "inputs": inputs, "validations": validations,
+             "parties": parties.height}
+    store.put_bytes(paths.stage_key(run_date, bank, "stage.json"),
+                    json.dumps(state, sort_keys=True, default=str).encode("utf-8"), "application/json")
+    count = shard_count(parties.height, settings.config.shard_parties)
+    shards = []
+    for index, part in enumerate(split(parties, count)):
+        key = paths.party_shard_key(run_date, bank, index, count)
+        store.put_bytes(key, _parquet_bytes(part))
+        shards.append(store.uri(key))
+    log.info("%s %s: %d parties staged in %d shard(s) in %.1fs", bank, run_date, parties.height, count,
+             time.monotonic() - started)
+    return {"bank": bank, "parties": parties.height, "shards": shards}
+
+
+def screen_shard(shard_uri: str, snapshot_dir: str, settings: Settings | None = None) -> str:
+    """Screen one party shard written by :func:`stage_bank`; returns the URI of its hits.
+
+    The hits overwrite ``.../hits/<same shard name>``: a retried or repeated task writes the
+    same object again, so a task killed mid-run leaves nothing half-done behind.
+    """
+    settings = settings or Settings.from_env()
+    bucket, key = _split_uri(shard_uri)
+    run_date = paths.check_run_date(key.split("/", 1)[0])
+    if "/parties/" not in key:
+        raise InterdictError(f"{shard_uri} is not a party shard of a night")
+    started = time.monotonic()
+    store = ObjectStore(ObjectStore.open(settings, bucket).client, bucket)
+    parties = pl.read_parquet(io.BytesIO(store.get_bytes(key)))
+    snapshot = Snapshot.fetch(snapshot_dir, run_date, settings)
+    config = screening_config(settings)
+    hits = screen(parties, prepare(snapshot.watchlist(), config), config)
+    hits_key = key.replace("/parties/", "/hits/", 1)
+    store.put_bytes(hits_key, _parquet_bytes(hits))
+    log.info("%s: %d parties, %d hits in %.1fs", shard_uri, parties.height, hits.height, time.monotonic() - started)
+    return store.uri(hits_key)
+
+
+def report_bank(
+    bank: str, run_date: str, snapshot_dir: str, hit_uris: list[str], settings: Settings | None = None
+) -> dict[str, Any]:
+    """Merge one bank's hit shards and write and publish its report set; returns the counts and
+    manifest URI. The report is byte-identical whatever the number of shards."""
+    settings = settings or Settings.from_env()
+    paths.check_run_date(run_date)
+    started = time.monotonic()
+    work = settings.run_dir(run_date) / bank
+    shutil.rmtree(work / "report", ignore_errors=True)
+    reports = ObjectStore.open(settings, settings.config.buckets.reports)
+    store = ObjectStore.open(settings, settings.config.buckets.work)
+    state = json.loads(store.get_bytes(paths.stage_key(run_date, bank, "stage.json")))
+    inputs: list[dict[str, Any]] = state["inputs"]
+    validations: dict[str, Any] = state["validations"]
+    parties_screened = int(state["parties"])
+    quarantined = {
+        d: pl.read_parquet(io.BytesIO(store.get_bytes(paths.stage_key(run_date, bank, f"quarantine-{d}.parquet"))))
+        for d in paths.BANK_DATASETS
+    }
+    expected = {k for k in store.list_keys(paths.work_prefix(run_date, bank) + "parties/")}
+    given = {_split_uri(u)[1].replace("/hits/", "/parties/", 1) for u in hit_uris}
+    if given != expected:
+        raise InterdictError(
+            f"{bank} {run_date}: hit shards {sorted(given)} do not cover the staged shards {sorted(expected)}"
+        )
+    hits = merge_hits([pl.read_parquet(io.BytesIO(store.get_bytes(_split_uri(u)[1]))) for u in sorted(hit_uris)])
+    snapshot = Snapshot.fetch(snapshot_dir, run_date, settings)
     watchlist = snapshot.watchlist()
-    hits = screen(parties, watchlist, screening_config(settings))
     report = hit_report(hits, watchlist.entries)
     quarantine = quarantine_report(quarantined)
     files = write_report(work / "report", report, quarantine).as_dict()
@@ -245,7 +355,7 @@ def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings 
     files[validation_file.name] = validation_file
 
     counts = {
-        "parties_screened": parties.height,
+        "parties_screened": parties_screened,
         "hits": report.height,
         "parties_with_hits": report["record_id"].n_unique(),
         "rows_quarantined": quarantine.height,
@@ -265,9 +375,18 @@ def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings 
     )
     log.info(
         "%s %s: %d parties screened, %d hits, %d rows quarantined in %.1fs -> %s",
-        bank, run_date, parties.height, report.height, quarantine.height, time.monotonic() - started, uri,
+        bank, run_date, parties_screened, report.height, quarantine.height, time.monotonic() - started, uri,
     )
     return {"bank": bank, "manifest": uri, **counts}
+
+
+def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings | None = None) -> dict[str, Any]:
+    """Stage, screen every shard and report one bank's night in this process; returns the counts
+    and manifest URI (the same report as the DAG's sharded tasks produce)."""
+    settings = settings or Settings.from_env()
+    staged = stage_bank(bank, run_date, settings)
+    hit_uris = [screen_shard(uri, snapshot_dir, settings) for uri in staged["shards"]]
+    return report_bank(bank, run_date, snapshot_dir, hit_uris, settings)
 
 
 # 3. The regulator's summary ------------------------------------------------------------------

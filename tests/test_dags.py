@@ -31,6 +31,7 @@ PROBE = textwrap.dedent(
                     t.task_id: {"retries": t.retries, "trigger_rule": getattr(t.trigger_rule, "value", "")}
                     for t in d.tasks
                 },
+                "mapped": sorted(t.task_id for t in d.tasks if getattr(t, "is_mapped", False)),
                 "catchup": d.catchup,
                 "doc": bool(d.doc_md),
             }
@@ -70,10 +71,18 @@ def test_dags_import_cleanly_with_tags_and_retries(parsed: dict[str, Any]) -> No
 
 def test_nightly_dag_shape(parsed: dict[str, Any]) -> None:
     dag = parsed["dags"]["interdict_nightly"]
-    assert set(dag["tasks"]) >= {"prepare_watchlist", "banks", "screen_bank", "summarize"}
-    assert dag["tasks"]["screen_bank"]["retries"] >= 1
-    # The summary runs even when a bank fails, so the regulator sees which bank is missing.
-    assert dag["tasks"]["summarize"]["trigger_rule"] == "all_done"
+    tasks = dag["tasks"]
+    assert set(tasks) >= {
+        "prepare_watchlist", "banks", "stage_bank", "shards", "screen_shard", "hit_sets", "report_bank", "summarize"
+    }
+    # Work on a bank or a shard is retried: a killed worker must not lose the night.
+    for step in ("stage_bank", "screen_shard", "report_bank"):
+        assert tasks[step]["retries"] >= 1, step
+    # The fan-in steps and the summary run even when a bank or a shard fails, so the other banks are
+    # reported and the regulator sees which bank is missing.
+    for step in ("shards", "hit_sets", "summarize"):
+        assert tasks[step]["trigger_rule"] == "all_done", step
+    assert set(dag["mapped"]) >= {"stage_bank", "screen_shard", "report_bank"}
 
 
 def test_parsing_imports_nothing_heavy(parsed: dict[str, Any]) -> None:
