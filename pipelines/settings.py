@@ -8,6 +8,8 @@ fallback to the default.
 | ``INTERDICT_HOME`` | working folder for DuckDB files, Parquet and the local object store | ``./var`` |
 | ``INTERDICT_CONFIG`` | the YAML configuration (banks, buckets, thresholds, retention) | ``infra/interdict.yml`` |
 | ``INTERDICT_LISTS_DIR`` | folder of official list files screened against | the bundled sample lists |
+| ``INTERDICT_LISTS_FETCH`` | ``true``: fetch every enabled source from its publisher each night instead | ``false`` |
+| ``INTERDICT_LIST_SOURCES`` | list sources: URLs, formats, sanity bounds | ``pipelines/lists/sources.yml`` |
 | ``INTERDICT_S3_ENDPOINT`` | S3 endpoint URL; empty for AWS itself | ``http://127.0.0.1:8333`` |
 | ``INTERDICT_S3_REGION`` | S3 region | ``us-east-1`` |
 | ``INTERDICT_S3_ACCESS_KEY`` / ``INTERDICT_S3_SECRET_KEY`` | the pipeline's S3 identity | see below |
@@ -107,6 +109,18 @@ def _env(name: str) -> str | None:
     return value if value not in (None, "") else None
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{PREFIX}{name}={raw!r} is not true or false")
+
+
 def _env_int(name: str, default: int) -> int:
     raw = _env(name)
     if raw is None:
@@ -141,6 +155,8 @@ class Settings:
     home: Path
     config_path: Path
     lists_dir: Path | None
+    lists_fetch: bool
+    list_sources_path: Path | None
     s3_endpoint: str | None
     s3_region: str
     s3_access_key: str | None
@@ -164,6 +180,8 @@ class Settings:
             home=home,
             config_path=Path(_env("CONFIG") or PROJECT_ROOT / "infra" / "interdict.yml"),
             lists_dir=Path(lists_dir) if lists_dir else None,
+            lists_fetch=_env_bool("LISTS_FETCH", False),
+            list_sources_path=Path(sources) if (sources := _env("LIST_SOURCES")) else None,
             s3_endpoint=endpoint,
             s3_region=_env("S3_REGION") or "us-east-1",
             s3_access_key=_env("S3_ACCESS_KEY"),

@@ -239,19 +239,27 @@ def publish_snapshot(
     sources: Mapping[str, SourceConfig],
     *,
     now: datetime | None = None,
+    every_enabled_source: bool = True,
 ) -> SnapshotResult:
     """Make ``loaded`` the snapshot in force, unless it breaks a guard.
 
     Guards: each configured source's bounds (minimum entries and persons, maximum drop against
     the previous snapshot). A refused publication leaves the previous snapshot in force and says
     so in the result. The pointer ``snapshots/current.json`` is written last.
+
+    With ``every_enabled_source`` false (a folder of list files chosen by the operator), only the
+    sources present now or in the previous snapshot are held to their bounds: a source that
+    disappears is still caught by its drop guard.
     """
     watchlist = loaded.watchlist.conformed()
     counts = counts_by_source_and_type(watchlist)
     pointer = current_snapshot(store)
     previous_sha = str(pointer["sha256"]) if pointer else None
     previous_counts = snapshot_meta(store, previous_sha)["entries"] if previous_sha else None
-    relevant = {k: v for k, v in sources.items() if v.enabled or k in counts}
+    if every_enabled_source:
+        relevant = {k: v for k, v in sources.items() if v.enabled or k in counts}
+    else:
+        relevant = {k: v for k, v in sources.items() if k in counts or k in (previous_counts or {})}
     problems = check_bounds(counts, relevant, previous_counts)
     if problems:
         return refuse(store, problems, now=now)
