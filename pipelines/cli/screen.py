@@ -11,7 +11,8 @@ import polars as pl
 
 from pipelines.errors import InputError
 from pipelines.lists import load_directory
-from screening import ScreeningConfig, prepare, screen
+from pipelines.sharding import screen_sharded
+from screening import ScreeningConfig
 from screening.model import ENTITY_TYPES, PARTY_SCHEMA
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             help=f"minimum score of a hit for {entity_type} parties (default from the engine)",
         )
     parser.add_argument("--all-columns", action="store_true", help="write every hit column, not just the core")
+    parser.add_argument("--shards", type=int, default=1, metavar="N",
+                        help="split the parties into N shards (same output as 1; default 1)")
+    parser.add_argument("--workers", type=int, default=1, metavar="M",
+                        help="screen the shards with M processes (default 1)")
     parser.set_defaults(func=run)
 
 
@@ -90,7 +95,9 @@ def run(args: argparse.Namespace) -> int:
         .alias("reason")
     )
     clean = parties.filter(~(bad_type.fill_null(True) | bad_name))
-    hits = screen(clean, prepare(loaded.watchlist, config), config)
+    if args.shards < 1 or args.workers < 1:
+        raise InputError(args.parties, "--shards and --workers must be at least 1")
+    hits = screen_sharded(clean, loaded.watchlist, config, shards=args.shards, workers=args.workers)
     if not args.all_columns:
         hits = hits.select(OUTPUT_COLUMNS)
     write_hits(hits, args.out)
