@@ -12,6 +12,7 @@ import polars as pl
 from pipelines.errors import InputError
 from pipelines.lists import load_directory
 from pipelines.sharding import screen_sharded
+from pipelines.validation import to_parties, validate_parties
 from screening import ScreeningConfig
 from screening.model import ENTITY_TYPES, PARTY_SCHEMA
 
@@ -86,15 +87,9 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_directory(args.lists)
     thresholds = {t: v for t in ENTITY_TYPES if (v := getattr(args, f"threshold_{t}".replace("-", "_"))) is not None}
     config = ScreeningConfig(thresholds=thresholds)
-    bad_type = ~pl.col("entity_type").str.to_lowercase().is_in(list(ENTITY_TYPES))
-    bad_name = pl.col("name").is_null() | (pl.col("name").str.strip_chars() == "")
-    rejected = parties.filter(bad_type.fill_null(True) | bad_name).with_columns(
-        pl.when(bad_name)
-        .then(pl.lit("name is empty"))
-        .otherwise(pl.lit("entity_type not one of " + "|".join(ENTITY_TYPES)))
-        .alias("reason")
-    )
-    clean = parties.filter(~(bad_type.fill_null(True) | bad_name))
+    result = validate_parties(parties, source=str(args.parties))
+    clean = to_parties(result.clean, "parties")
+    rejected = result.quarantine
     if args.shards < 1 or args.workers < 1:
         raise InputError(args.parties, "--shards and --workers must be at least 1")
     hits = screen_sharded(clean, loaded.watchlist, config, shards=args.shards, workers=args.workers)
@@ -102,7 +97,9 @@ def run(args: argparse.Namespace) -> int:
         hits = hits.select(OUTPUT_COLUMNS)
     write_hits(hits, args.out)
     if rejected.height:
-        rejected.write_csv(args.out.with_name(args.out.name + ".rejected.csv"))
+        rejected.with_columns(pl.col(pl.List(pl.String)).list.join("|")).write_csv(
+            args.out.with_name(args.out.name + ".rejected.csv")
+        )
     print(f"{parties.height} rows in, {clean.height} screened, {rejected.height} rejected")
     print(
         f"{len(loaded.watchlist)} list entries, {hits.height} hits for "

@@ -1,0 +1,40 @@
+"""``interdict screen`` end to end on the sample lists shipped with the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.cli import main
+from pipelines.lists import sample_lists_dir
+
+
+@pytest.mark.slow
+def test_screen_writes_hits_and_rejected_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sample = pl.read_csv(sample_lists_dir() / "ofac" / "sdn.csv", has_header=False, n_rows=1)
+    listed = str(sample[0, 1])
+    parties = tmp_path / "parties.csv"
+    pl.DataFrame(
+        {
+            "record_id": ["1", "2", "3"],
+            "name": [listed.lower(), "Jane Ordinary", ""],
+            "entity_type": ["unknown", "person", "person"],
+        }
+    ).write_csv(parties)
+    out = tmp_path / "hits.csv"
+    assert main(["screen", str(parties), "--lists", str(sample_lists_dir()), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "3 rows in, 2 screened, 1 rejected" in printed
+    hits = pl.read_csv(out, infer_schema=False)
+    assert hits.columns == ["record_id", "list_source", "entry_id", "score", "matched_name", "explanation"]
+    assert set(hits["record_id"].to_list()) == {"1"}
+    assert (tmp_path / "hits.csv.rejected.csv").exists()
+
+
+def test_missing_required_column_is_an_error(tmp_path: Path) -> None:
+    parties = tmp_path / "parties.csv"
+    pl.DataFrame({"record_id": ["1"], "name": ["x"]}).write_csv(parties)
+    code = main(["screen", str(parties), "--lists", str(sample_lists_dir()), "--out", str(tmp_path / "h.csv")])
+    assert code == 1
