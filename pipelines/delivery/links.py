@@ -12,15 +12,33 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
+import boto3
+from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from pipelines import paths
 from pipelines.errors import StorageError
+from pipelines.settings import Settings
 from pipelines.storage import ObjectStore
 
 DEFAULT_EXPIRY: Final = timedelta(hours=72)
 MAX_EXPIRY: Final = timedelta(days=7)  # the longest a SigV4 presigned URL may live
 LINKED_FILES: Final = ("summary.html", "hits.csv", "hits.parquet", "cleared.csv", "rejections.csv", "manifest.json")
+
+
+def signing_store(settings: Settings, bucket: str) -> ObjectStore:
+    """The pipeline's view of ``bucket`` through a client that signs links with Signature V4
+    (``X-Amz-Expires``), which every S3 API accepts; no request is sent to sign a link."""
+    creds = settings.credentials("pipeline")
+    client = boto3.client(
+        "s3",
+        endpoint_url=settings.s3_endpoint,
+        region_name=settings.s3_region,
+        aws_access_key_id=creds.access_key if creds else None,
+        aws_secret_access_key=creds.secret_key if creds else None,
+        config=BotoConfig(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+    return ObjectStore(client, bucket)
 
 
 def presigned_get(store: ObjectStore, key: str, expiry: timedelta = DEFAULT_EXPIRY) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import paths
-from pipelines.delivery.links import bank_notification, presigned_get, write_notifications
+from pipelines.delivery.links import bank_notification, presigned_get, signing_store, write_notifications
 from pipelines.delivery.retention import cleanup_expired
 from pipelines.settings import Settings
 from pipelines.storage import ObjectStore
@@ -27,10 +27,15 @@ def _get(url: str) -> bytes:
 
 def test_presigned_link_works_without_credentials_until_it_expires(s3_home: Path) -> None:
     settings = Settings.from_env()
-    store = ObjectStore.open(settings, settings.config.buckets.reports)
+    ObjectStore.open(settings, settings.config.buckets.reports).put_bytes(
+        paths.report_prefix("bank-a", "2026-06-01") + "summary.html", b"<html>report</html>")
+    store = signing_store(settings, settings.config.buckets.reports)
     key = paths.report_prefix("bank-a", "2026-06-01") + "summary.html"
-    store.put_bytes(key, b"<html>report</html>")
-    assert _get(presigned_get(store, key, timedelta(hours=1))) == b"<html>report</html>"
+    link = presigned_get(store, key, timedelta(hours=1))
+    assert "X-Amz-Expires=3600" in link
+    assert _get(link) == b"<html>report</html>"
+    with pytest.raises(urllib.error.HTTPError):
+        _get(link.replace("summary.html", "hits.csv"))  # a link opens its own object only
     short = presigned_get(store, key, timedelta(seconds=1))
     time.sleep(2.1)
     with pytest.raises(urllib.error.HTTPError) as refused:
@@ -42,7 +47,7 @@ def test_presigned_link_works_without_credentials_until_it_expires(s3_home: Path
 
 def test_notification_links_only_the_banks_own_files(s3_home: Path, tmp_path: Path) -> None:
     settings = Settings.from_env()
-    store = ObjectStore.open(settings, settings.config.buckets.reports)
+    store = signing_store(settings, settings.config.buckets.reports)
     note = bank_notification(store, {"bank": "bank-a", "alerts": 3, "new": 1, "changed": 2}, "2026-06-01")
     assert note["subject"].startswith("Interdict 2026-06-01: 3 alerts (1 new, 2 changed")
     assert all("/bank-a/2026-06-01/" in url for url in note["links"].values())
