@@ -15,7 +15,9 @@ For the run date (the logical date, UTC):
    report is byte-identical whatever the shard count) and publish it to
    `s3://<reports>/<bank>/<run date>/` with `manifest.json` last.
 6. **summarize** writes the regulator's cross-bank summary even when a bank failed, then fails the
-   run if any bank has no report.
+   run if any bank has no report; it also writes each bank's notification with time-limited links.
+7. **cleanup** deletes nights older than `retention_days` (infra/interdict.yml), whatever the
+   night's outcome.
 
 Bad input (a missing column, an unreadable file) fails only that bank's task, without retries,
 with a message naming the file and the problem. Transient failures (object store, a killed
@@ -136,11 +138,21 @@ def interdict_nightly() -> None:
         except Exception as exc:
             raise _terminal(exc) from exc
 
+    @task(trigger_rule="all_done")
+    def cleanup() -> dict[str, Any]:
+        """Delete nights older than ``retention_days`` (reports, extracts, work files)."""
+        from pipelines.delivery.retention import cleanup_expired
+
+        try:
+            return cleanup_expired(_run_date())
+        except Exception as exc:
+            raise _terminal(exc) from exc
+
     snapshot = prepare_watchlist()
     staged = stage_bank.expand(bank=banks())
     hits = screen_shard.partial(snapshot=snapshot).expand(shard_uri=shards(staged))
     results = report_bank.partial(snapshot=snapshot).expand_kwargs(hit_sets(staged, hits))
-    summarize(results)
+    summarize(results) >> cleanup()
 
 
 interdict_nightly()

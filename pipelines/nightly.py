@@ -32,11 +32,13 @@ import duckdb
 import polars as pl
 
 from pipelines import paths
+from pipelines.delivery.bank_night import BankNight, deliver
+from pipelines.delivery.links import bank_notification, signing_store, write_notifications
+from pipelines.delivery.retry import retrying
 from pipelines.errors import ConfigError, InputError, InterdictError
 from pipelines.extracts import read_extract
 from pipelines.lists import load_directory, sample_lists_dir
-from pipelines.publish import publish_report_set
-from pipelines.report import hit_report, quarantine_report, write_report
+from pipelines.report import quarantine_report
 from pipelines.settings import PROJECT_ROOT, Settings
 from pipelines.sharding import merge_hits, shard_count, split
 from pipelines.storage import ObjectNotFound, ObjectStore
@@ -347,19 +349,8 @@ def report_bank(
     hits = merge_hits([pl.read_parquet(io.BytesIO(store.get_bytes(_split_uri(u)[1]))) for u in sorted(hit_uris)])
     snapshot = Snapshot.fetch(snapshot_dir, run_date, settings)
     watchlist = snapshot.watchlist()
-    report = hit_report(hits, watchlist.entries)
+    parties = pl.concat([pl.read_parquet(io.BytesIO(store.get_bytes(k))) for k in sorted(expected)], how="vertical")
     quarantine = quarantine_report(quarantined)
-    files = write_report(work / "report", report, quarantine).as_dict()
-    validation_file = work / "report" / "validation.json"
-    validation_file.write_text(json.dumps(validations, indent=2, sort_keys=True, default=str), encoding="utf-8")
-    files[validation_file.name] = validation_file
-
-    counts = {
-        "parties_screened": parties_screened,
-        "hits": report.height,
-        "parties_with_hits": report["record_id"].n_unique(),
-        "rows_quarantined": quarantine.height,
-    }
     manifest: dict[str, Any] = {
         "bank": bank,
         "run_date": run_date,
@@ -368,16 +359,15 @@ def report_bank(
         "inputs": inputs,
         "lists": {"snapshot_sha256": snapshot.sha256, "sources": snapshot.meta["sources"]},
         "screening": {"thresholds": screening_config(settings).thresholds},
-        "counts": counts,
+        "counts": {"parties_screened": parties_screened, "rows_quarantined": quarantine.height},
     }
-    uri = publish_report_set(
-        reports, paths.report_prefix(bank, run_date), files, manifest, latest_key=paths.latest_key(bank)
+    night = BankNight(
+        bank=bank, bank_name=settings.config.bank(bank).name, run_date=run_date, hits=hits, parties=parties,
+        watchlist=watchlist, quarantine=quarantine, validations=validations, manifest=manifest,
     )
-    log.info(
-        "%s %s: %d parties screened, %d hits, %d rows quarantined in %.1fs -> %s",
-        bank, run_date, parties_screened, report.height, quarantine.height, time.monotonic() - started, uri,
-    )
-    return {"bank": bank, "manifest": uri, **counts}
+    delivered = deliver(night, reports, work / "report")
+    quality = {d: {k: v.get(k) for k in ("rows_in", "rows_loaded", "rows_quarantined")} for d, v in validations.items()}
+    return {**delivered, "quality": quality, "seconds": round(time.monotonic() - started, 1)}
 
 
 def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings | None = None) -> dict[str, Any]:
@@ -392,6 +382,46 @@ def screen_bank(bank: str, run_date: str, snapshot_dir: str, settings: Settings 
 # 3. The regulator's summary ------------------------------------------------------------------
 
 
+def regulator_summary(
+    run_date: str, banks: list[dict[str, Any]], failed: list[str], snapshot_meta: dict[str, Any]
+) -> dict[str, Any]:
+    """The regulator's cross-bank view of a night: hits per bank, list versions, run health and
+    data quality — counts only, no party data."""
+    per_bank = [
+        {k: b.get(k) for k in (
+            "bank", "parties_screened", "hits", "parties_with_hits", "alerts", "new", "changed", "cleared",
+            "suppressed", "confirmed", "rows_quarantined", "decisions_accepted", "decisions_rejected",
+            "quality", "seconds", "manifest",
+        )}
+        for b in banks
+    ]
+    return {
+        "run_date": run_date,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code_version": code_version(),
+        "lists": {
+            "snapshot_sha256": snapshot_meta.get("sha256"),
+            "entries": snapshot_meta.get("entries"),
+            "sources": [
+                {k: s.get(k) for k in ("list_source", "file", "format", "sha256", "entries")}
+                for s in snapshot_meta.get("sources", [])
+            ],
+        },
+        "banks": per_bank,
+        "totals": {
+            k: sum(int(b.get(k) or 0) for b in banks)
+            for k in ("parties_screened", "hits", "alerts", "new", "changed", "cleared", "rows_quarantined")
+        },
+        "health": {
+            "banks_configured": len(banks) + len(failed),
+            "banks_reported": len(banks),
+            "slowest_bank_seconds": max((float(b.get("seconds") or 0) for b in banks), default=0.0),
+        },
+        "failed_banks": failed,
+        "status": "complete" if not failed else "incomplete",
+    }
+
+
 def summarize_night(run_date: str, results: list[dict[str, Any]], settings: Settings | None = None) -> str:
     """Write the cross-bank summary; raise when any configured bank has no report tonight."""
     settings = settings or Settings.from_env()
@@ -403,22 +433,17 @@ def summarize_night(run_date: str, results: list[dict[str, Any]], settings: Sett
     snap = settings.run_dir(run_date) / "watchlist" / SNAPSHOT_META
     if snap.exists():
         snapshot_meta = json.loads(snap.read_text(encoding="utf-8"))
-    summary = {
-        "run_date": run_date,
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "code_version": code_version(),
-        "lists": {"snapshot_sha256": snapshot_meta.get("sha256"), "entries": snapshot_meta.get("entries")},
-        "banks": [done[b] for b in configured if b in done],
-        "failed_banks": failed,
-        "status": "complete" if not failed else "incomplete",
-    }
+    summary = regulator_summary(run_date, [done[b] for b in configured if b in done], failed, snapshot_meta)
     body = json.dumps(summary, indent=2, sort_keys=True).encode("utf-8")
     local = settings.run_dir(run_date) / "summary.json"
     local.parent.mkdir(parents=True, exist_ok=True)
     local.write_bytes(body)
     reports = ObjectStore.open(settings, settings.config.buckets.reports)
     key = paths.regulator_prefix(run_date) + "summary.json"
-    reports.put_bytes(key, body, "application/json")
+    retrying(lambda: reports.put_bytes(key, body, "application/json"), f"put {reports.uri(key)}")
+    signer = signing_store(settings, settings.config.buckets.reports)
+    notes = [bank_notification(signer, done[b], run_date) for b in configured if b in done]
+    write_notifications(settings.run_dir(run_date) / "notifications", notes)
     log.info("night %s: %d banks reported, failed: %s", run_date, len(done), failed or "none")
     if failed:
         raise InterdictError(f"night {run_date} incomplete: no report for {', '.join(failed)} (see task logs)")
