@@ -42,6 +42,19 @@ def _run_date() -> str:
     return str(logical.in_timezone("UTC").date().isoformat())
 
 
+def _log_peak_memory() -> None:
+    """Log the task process's peak resident memory (Linux VmHWM), for capacity planning."""
+    import logging
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            peak = next((line.split()[1] for line in status if line.startswith("VmHWM:")), None)
+    except OSError:
+        return
+    if peak is not None:
+        logging.getLogger("interdict.capacity").info("peak_rss_kb=%s", peak)
+
+
 def _terminal(exc: Exception) -> Exception:
     """Bad input or configuration fails the task at once; only transient errors are retried."""
     from airflow.sdk.exceptions import AirflowFailException
@@ -93,6 +106,8 @@ def interdict_nightly() -> None:
             return step(bank, _run_date())
         except Exception as exc:
             raise _terminal(exc) from exc
+        finally:
+            _log_peak_memory()
 
     @task(trigger_rule="all_done", retries=0)
     def shards(staged: list[dict[str, Any]]) -> list[str]:
@@ -108,6 +123,8 @@ def interdict_nightly() -> None:
             return step(shard_uri, snapshot)
         except Exception as exc:
             raise _terminal(exc) from exc
+        finally:
+            _log_peak_memory()
 
     @task(trigger_rule="all_done", retries=0)
     def hit_sets(staged: list[dict[str, Any]], hits: list[str]) -> list[dict[str, Any]]:
@@ -128,6 +145,8 @@ def interdict_nightly() -> None:
             return step(bank, _run_date(), snapshot, hit_uris)
         except Exception as exc:
             raise _terminal(exc) from exc
+        finally:
+            _log_peak_memory()
 
     @task(trigger_rule="all_done", retries=0)
     def summarize(results: list[dict[str, Any]]) -> str:
