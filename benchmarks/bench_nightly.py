@@ -1,0 +1,121 @@
+"""The nightly DAG at scale: N parties for one bank through Airflow's LocalExecutor with two
+parallel shard tasks, against a SeaweedFS S3 server of its own. Prints per task its wall time and
+peak resident memory, and writes them as JSON.
+
+    .venv/bin/python -m benchmarks.bench_nightly --parties 1000000 --parties 2000000
+
+``--parties`` is the number of extract rows (half customers, half payments; a payment has two
+parties), as for ``interdict sample --parties``. Everything lives under ``--home`` (default a new
+folder in /tmp), the object store on free loopback ports; nothing of ``var/`` is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RUN_DATE = "2026-11-24"
+BANK = "bank-a"
+PEAK = re.compile(r"peak_rss_kb=(\d+)")
+
+
+def bench_one(home: Path, rows: int, shards: int) -> dict[str, Any]:
+    from pipelines.airflow_local import LocalAirflow
+    from pipelines.landing import land_bank_extracts
+    from pipelines.lists import load_directory, sample_lists_dir
+    from pipelines.samples.banks import generate_banks
+    from pipelines.settings import PROJECT_ROOT, Settings
+
+    config = yaml.safe_load((PROJECT_ROOT / "infra" / "interdict.yml").read_text(encoding="utf-8"))
+    config["banks"] = [b for b in config["banks"] if b["id"] == BANK]
+    # rows/2 customers + rows/2 payments x 2 parties = 1.5 x rows parties, in ``shards`` shards.
+    config["shard_parties"] = math.ceil(rows * 1.5 / shards)
+    config_path = home / "interdict.yml"
+    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    os.environ["INTERDICT_CONFIG"] = str(config_path)
+    settings = Settings.from_env()
+
+    started = time.monotonic()
+    watchlist = load_directory(settings.lists_dir or sample_lists_dir()).watchlist
+    sample = generate_banks(home / "samples", watchlist, [BANK], run_date=date.fromisoformat(RUN_DATE),
+                            seed=42, parties=rows)[0]
+    generated = time.monotonic() - started
+    land_bank_extracts(settings, BANK, RUN_DATE, sample.files)
+    landed = time.monotonic() - started - generated
+
+    with LocalAirflow(settings, parallelism=shards, retry_delay_seconds=10) as airflow:
+        night = airflow.run_night(RUN_DATE)
+        logs = airflow.task_logs(night.run_id)
+    tasks = []
+    for t in night.tasks:
+        peak = PEAK.findall(logs.get((t.task_id, t.map_index), ""))
+        tasks.append({"task": t.task_id, "map_index": t.map_index, "state": t.state, "tries": t.try_number,
+                      "seconds": round(t.seconds, 1), "peak_rss_mb": round(int(peak[-1]) / 1024) if peak else None})
+    summary = json.loads((settings.run_dir(RUN_DATE) / "summary.json").read_text(encoding="utf-8"))
+    bank = summary["banks"][0] if summary["banks"] else {}
+    return {
+        "extract_rows": rows,
+        "parties_screened": bank.get("parties_screened"),
+        "hits": bank.get("hits"),
+        "shards": shards,
+        "night_state": night.state,
+        "night_seconds": round(night.seconds, 1),
+        "sample_seconds": round(generated, 1),
+        "landing_seconds": round(landed, 1),
+        "tasks": tasks,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--parties", type=int, action="append", required=True, help="extract rows (repeatable)")
+    parser.add_argument("--shards", type=int, default=2, help="shards and parallel tasks (default 2)")
+    parser.add_argument("--home", type=Path, default=None, help="working folder (default: new temporary)")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/nightly.json"))
+    args = parser.parse_args()
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+    from pipelines.localstore import LocalStore, ensure_buckets
+    from tests.conftest import free_port_block
+
+    results = []
+    for rows in args.parties:
+        home = args.home / str(rows) if args.home else Path(tempfile.mkdtemp(prefix=f"interdict-bench-{rows}-"))
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        os.environ["INTERDICT_HOME"] = str(home)
+        os.environ["INTERDICT_S3_ENDPOINT"] = f"http://127.0.0.1:{free_port_block()}"
+        from pipelines.settings import Settings
+
+        settings = Settings.from_env()
+        store = LocalStore.from_settings(settings)
+        store.start()
+        try:
+            ensure_buckets(settings)
+            result = bench_one(home, rows, args.shards)
+        finally:
+            store.stop()
+        results.append(result)
+        print(json.dumps(result, indent=2), flush=True)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"{'rows':>10} {'parties':>10} {'night s':>8}  task (seconds, peak MB)")
+    for r in results:
+        tasks = ", ".join(f"{t['task']}[{t['map_index']}] {t['seconds']}s {t['peak_rss_mb']}MB"
+                          for t in r["tasks"] if t["task"] in {"stage_bank", "screen_shard", "report_bank"})
+        print(f"{r['extract_rows']:>10} {r['parties_screened']!s:>10} {r['night_seconds']:>8}  {tasks}")
+
+
+if __name__ == "__main__":
+    main()
