@@ -163,8 +163,6 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bool]:
             return text.removeprefix("\ufeff"), True
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(path, f"line {line}: bytes {data[exc.start : exc.end + 3]!r} are not valid {name}") from exc
-    if encoding is None and name.startswith("utf-16") and _CONTROL.search(text[:4096]):
-        raise InputError(path, "not a CSV or Parquet file: binary content")
     return text.removeprefix("\ufeff"), False
 
 
@@ -180,10 +178,11 @@ def _flag_replacement_chars(frame: pl.DataFrame, encoding: str) -> pl.DataFrame:
     if not columns:
         return frame
     bad = pl.any_horizontal([pl.col(c).str.contains("\ufffd", literal=True).fill_null(False) for c in columns])
-    message = pl.lit(f"bytes that are not valid {encoding}")
-    return frame.with_columns(
-        pl.when(bad & pl.col(PROBLEM).is_null()).then(message).otherwise(pl.col(PROBLEM)).alias(PROBLEM)
+    message = pl.format("line {}: bytes that are not valid {}", pl.col(ROW), pl.lit(encoding))
+    combined = (
+        pl.when(pl.col(PROBLEM).is_null()).then(message).otherwise(pl.concat_str(PROBLEM, message, separator="; "))
     )
+    return frame.with_columns(pl.when(bad).then(combined).otherwise(pl.col(PROBLEM)).alias(PROBLEM))
 
 
 # -- CSV --------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_configured_encoding_wins_and_a_wrong_one_names_the_line(tmp_path: Path)
 def test_mostly_utf8_file_with_a_bad_byte_flags_that_row(tmp_path: Path) -> None:
     content = f"{HEADER}\nC1,person,Zoë Ørsted,,\n".encode() + b"C2,person,Jos\xe9,,\n"
     frame = read_extract(write(tmp_path, content), "customers")
-    assert frame["_problem"].to_list() == [None, "bytes that are not valid utf-8"]
+    assert frame["_problem"].to_list() == [None, "line 3: bytes that are not valid utf-8"]
 
 
 @pytest.mark.parametrize("delimiter", [";", "\t", "|"])
