@@ -8,7 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from pipelines.airflow_local import init_db, run_night
+from pipelines.airflow_local import LocalAirflow, init_db, run_night
 from pipelines.landing import land_bank_extracts, land_register
 from pipelines.lists import load_directory, sample_lists_dir
 from pipelines.localstore import ensure_running
@@ -38,6 +38,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     night.add_argument("--date", default=date.today().isoformat(), help="run date YYYY-MM-DD (default today)")
     night.add_argument("--retry-delay", type=int, default=None, help="seconds between task retries")
+    night.add_argument("--executor", choices=("test", "local"), default="test",
+                       help="test: `airflow dags test` in one process (default); local: scheduler, API server and "
+                       "DAG processor with the LocalExecutor, tasks in parallel")
+    night.add_argument("--parallelism", type=int, default=2, help="tasks at once with --executor local (default 2)")
     night.set_defaults(func=run_one_night)
 
 
@@ -64,6 +68,13 @@ def run_one_night(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if settings.endpoint_is_local:
         ensure_running(settings)
+    if args.executor == "local":
+        with LocalAirflow(settings, parallelism=args.parallelism, retry_delay_seconds=args.retry_delay) as airflow:
+            night = airflow.run_night(args.date)
+        for t in night.tasks:
+            print(f"{t.task_id:<18} {t.map_index:>3} {t.state:<8} try {t.try_number}  {t.seconds:8.1f}s")
+        ok = print_summary(settings, args.date)
+        return 0 if night.state == "success" and ok else 1
     init_db(settings)
     code = run_night(settings, args.date, retry_delay_seconds=args.retry_delay)
     ok = print_summary(settings, args.date)
