@@ -92,8 +92,9 @@ def publish_report_set(
         there = present.get(prefix + name)
         if there is None or there.size != size or there.etag != md5:
             found = "missing" if there is None else f"{there.size} bytes, MD5 {there.etag}"
-            raise StorageError(f"{store.uri(prefix + name)} failed verification: expected {size} bytes, "
-                               f"MD5 {md5}; store has {found}")
+            raise StorageError(
+                f"{store.uri(prefix + name)} failed verification: expected {size} bytes, MD5 {md5}; store has {found}"
+            )
     stale = sorted(k for k in present if k[len(prefix) :] not in local and k != manifest_key)
     for key in stale:
         retrying(lambda key=key: store.delete(key), f"delete {store.uri(key)}", backoff)  # type: ignore[misc]
@@ -102,8 +103,9 @@ def publish_report_set(
 
     listed = {name: {"sha256": sha, "bytes": size} for name, (_, size, _, sha) in sorted(local.items())}
     body = manifest_bytes({**manifest, "files": listed})
-    retrying(lambda: store.put_bytes(manifest_key, body, content_type(MANIFEST)), f"put {store.uri(manifest_key)}",
-             backoff)
+    retrying(
+        lambda: store.put_bytes(manifest_key, body, content_type(MANIFEST)), f"put {store.uri(manifest_key)}", backoff
+    )
     uri = store.uri(manifest_key)
     if latest_key:
         _move_latest(store, latest_key, prefix, uri, str(manifest.get("run_date", "")), backoff)

@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     fetch = actions.add_parser(
-        "fetch", help="download a report set and verify every file against the manifest",
+        "fetch",
+        help="download a report set and verify every file against the manifest",
         description="Download bank B's report set for date D (default: its latest) into DIR and check every "
         "file against the SHA-256 and size in manifest.json. Exits 1 naming any missing or altered file.",
     )
@@ -29,7 +30,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fetch.add_argument("--to", required=True, type=Path, help="folder to download into")
     fetch.set_defaults(func=run_fetch)
     submit = actions.add_parser(
-        "submit", help="upload review decisions to the bank's inbox",
+        "submit",
+        help="upload review decisions to the bank's inbox",
         description="Upload DECISIONS.csv (record_id, uid or list_source+entry_id, decision true_match|"
         "false_positive, reviewer, reason[, decided_at]) to the bank's inbox. The next night applies it; "
         "rejected rows come back in that night's rejections.csv.",
@@ -55,11 +57,15 @@ def run_fetch(args: argparse.Namespace) -> int:
     for name in result.altered:
         print(f"ALTERED  {name} (does not match the manifest's SHA-256 and size)", file=sys.stderr)
     if not result.ok:
-        print(f"{args.bank} {result.run_date}: report NOT verified: {len(result.missing)} missing, "
-              f"{len(result.altered)} altered", file=sys.stderr)
+        print(
+            f"{args.bank} {result.run_date}: report NOT verified: {len(result.missing)} missing, "
+            f"{len(result.altered)} altered",
+            file=sys.stderr,
+        )
         return 1
-    print(f"{args.bank} {result.run_date}: {len(result.verified)} files verified against the manifest "
-          f"in {result.folder}")
+    print(
+        f"{args.bank} {result.run_date}: {len(result.verified)} files verified against the manifest in {result.folder}"
+    )
     return 0
 
 

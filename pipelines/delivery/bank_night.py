@@ -63,8 +63,9 @@ def _quality(parties: pl.DataFrame) -> Any:
     return summary(parties) if callable(summary) else None
 
 
-def _received(store: ObjectStore, bank: str, current: PublishedNight | None, backoff: Backoff
-              ) -> tuple[dict[str, bytes], list[str]]:
+def _received(
+    store: ObjectStore, bank: str, current: PublishedNight | None, backoff: Backoff
+) -> tuple[dict[str, bytes], list[str]]:
     """Decision files for tonight: those already published with this night (a re-run) and those
     in the bank's inbox. Returns name → bytes and the inbox keys read."""
     files: dict[str, bytes] = {}
@@ -124,8 +125,14 @@ def build(
 
     schema = dict(decided.schema)
     hits = _conform(decided, DELIVERED_COLUMNS, schema).sort(
-        [pl.col("alert").not_(), pl.col("delta").replace_strict(_DELTA_RANK, default=3), pl.col("score"),
-         "record_id", "list_source", "entry_id"],
+        [
+            pl.col("alert").not_(),
+            pl.col("delta").replace_strict(_DELTA_RANK, default=3),
+            pl.col("score"),
+            "record_id",
+            "list_source",
+            "entry_id",
+        ],
         descending=[False, False, True, False, False, False],
     )
     cleared = _conform(gone, CLEARED_COLUMNS, {**schema, **dict(gone.schema)}).sort(
@@ -155,8 +162,9 @@ def counts(night: BankNight, hits: pl.DataFrame, cleared: pl.DataFrame, intake: 
     }
 
 
-def write(out: Path, night: BankNight, previous: PublishedNight | None, received: dict[str, bytes]
-          ) -> tuple[dict[str, Path], dict[str, Any]]:
+def write(
+    out: Path, night: BankNight, previous: PublishedNight | None, received: dict[str, bytes]
+) -> tuple[dict[str, Path], dict[str, Any]]:
     """Write the report set's files to ``out``; returns name → path and the manifest (sans files)."""
     hits, cleared, register, intake = build(night, previous, received)
     tally = counts(night, hits, cleared, intake)
@@ -182,9 +190,16 @@ def write(out: Path, night: BankNight, previous: PublishedNight | None, received
     for name, data in sorted(received.items()):
         put(RECEIVED + name, data)
     summary = html.NightSummary(
-        bank=night.bank, bank_name=night.bank_name, run_date=night.run_date,
-        previous_night=previous.run_date if previous else None, hits=hits, cleared=cleared, counts=tally,
-        validations=night.validations, lists=night.manifest.get("lists", {}), rejections=intake.rejected,
+        bank=night.bank,
+        bank_name=night.bank_name,
+        run_date=night.run_date,
+        previous_night=previous.run_date if previous else None,
+        hits=hits,
+        cleared=cleared,
+        counts=tally,
+        validations=night.validations,
+        lists=night.manifest.get("lists", {}),
+        rejections=intake.rejected,
         quality=_quality(night.parties),
     )
     put("summary.html", html.render(summary).encode("utf-8"))
@@ -214,7 +229,11 @@ def deliver(
     received, inbox_keys = _received(store, bank, current, backoff)
     files, manifest = write(out, night, previous, received)
     uri = publish_report_set(
-        store, paths.report_prefix(bank, run_date), files, manifest, latest_key=paths.latest_key(bank),
+        store,
+        paths.report_prefix(bank, run_date),
+        files,
+        manifest,
+        latest_key=paths.latest_key(bank),
         backoff=backoff,
     )
     for key in inbox_keys:
@@ -222,8 +241,16 @@ def deliver(
     tally: dict[str, int] = manifest["counts"]
     log.info(
         "%s %s: %d hits (%d new, %d changed, %d cleared, %d alerts); decisions %d accepted, %d rejected -> %s",
-        bank, run_date, tally["hits"], tally["new"], tally["changed"], tally["cleared"], tally["alerts"],
-        tally["decisions_accepted"], tally["decisions_rejected"], uri,
+        bank,
+        run_date,
+        tally["hits"],
+        tally["new"],
+        tally["changed"],
+        tally["cleared"],
+        tally["alerts"],
+        tally["decisions_accepted"],
+        tally["decisions_rejected"],
+        uri,
     )
     return {"bank": bank, "manifest": uri, **tally}
 

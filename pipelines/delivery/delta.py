@@ -34,7 +34,8 @@ def classify(current: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFra
     """
     if previous is None or previous.height == 0:
         return current.with_columns(
-            pl.lit("new").alias("delta"), pl.lit(None, pl.String).alias("change"),
+            pl.lit("new").alias("delta"),
+            pl.lit(None, pl.String).alias("change"),
             pl.lit(None, pl.Float64).alias("previous_score"),
         )
     before = _fingerprinted(previous).select(
@@ -58,8 +59,10 @@ def classify(current: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFra
     )
     seen = pl.col("previous_score").is_not_null()
     return joined.with_columns(
-        pl.when(~seen).then(pl.lit("new"))
-        .when(change.str.len_chars() > 0).then(pl.lit("changed"))
+        pl.when(~seen)
+        .then(pl.lit("new"))
+        .when(change.str.len_chars() > 0)
+        .then(pl.lit("changed"))
         .otherwise(pl.lit("unchanged"))
         .alias("delta"),
         pl.when(seen & (change.str.len_chars() > 0)).then(change).alias("change"),
@@ -84,9 +87,12 @@ def cleared(
     tonight = parties.select("record_id", pl.col("party_fingerprint").alias("_party_now"))
     gone = gone.join(tonight, on="record_id", how="left")
     reason = (
-        pl.when(~pl.col("uid").is_in(live_uids.implode())).then(pl.lit("delisted"))
-        .when(pl.col("_party_now").is_null()).then(pl.lit("party_not_in_extract"))
-        .when(pl.col("_party_now") != pl.col("party_fingerprint")).then(pl.lit("party_data_changed"))
+        pl.when(~pl.col("uid").is_in(live_uids.implode()))
+        .then(pl.lit("delisted"))
+        .when(pl.col("_party_now").is_null())
+        .then(pl.lit("party_not_in_extract"))
+        .when(pl.col("_party_now") != pl.col("party_fingerprint"))
+        .then(pl.lit("party_data_changed"))
         .otherwise(pl.lit("no_longer_above_threshold"))
     )
     return gone.with_columns(pl.lit("cleared").alias("delta"), reason.alias("cleared_reason")).drop("_party_now")

@@ -124,9 +124,7 @@ def read_decisions(
     """
     known = {
         (r["record_id"], r["uid"]): (r["party_fingerprint"], r["entry_fingerprint"])
-        for r in reviewable.select("record_id", "uid", "party_fingerprint", "entry_fingerprint").iter_rows(
-            named=True
-        )
+        for r in reviewable.select("record_id", "uid", "party_fingerprint", "entry_fingerprint").iter_rows(named=True)
     }
     accepted: list[dict[str, object]] = []
     rejected: list[dict[str, object]] = []
@@ -136,14 +134,21 @@ def read_decisions(
         digest = sha256_bytes(data)
         before = (len(accepted), len(rejected))
 
-        def reject(line: int | None, problem: str, row: dict[str, str | None] | None = None, uid: str = "",
-                   file: str = name) -> None:
+        def reject(
+            line: int | None, problem: str, row: dict[str, str | None] | None = None, uid: str = "", file: str = name
+        ) -> None:
             row = row or {}
-            rejected.append({
-                "received_file": file, "line": line, "record_id": _cell(row, "record_id") or None,
-                "uid": uid or None, "decision": _cell(row, "decision") or None,
-                "reviewer": _cell(row, "reviewer") or None, "problem": problem,
-            })
+            rejected.append(
+                {
+                    "received_file": file,
+                    "line": line,
+                    "record_id": _cell(row, "record_id") or None,
+                    "uid": uid or None,
+                    "decision": _cell(row, "decision") or None,
+                    "reviewer": _cell(row, "reviewer") or None,
+                    "problem": problem,
+                }
+            )
 
         rows, problem = parse_file(data)
         if problem:
@@ -173,17 +178,31 @@ def read_decisions(
                 reject(line, "; ".join(problems), row, uid)
                 continue
             party_fp, entry_fp = known[(record_id, uid)]
-            accepted.append({
-                "record_id": record_id, "uid": uid, "decision": decision,
-                "reviewer": _cell(row, "reviewer"), "reason": _cell(row, "reason"),
-                "decided_at": decided_at or None, "party_fingerprint": party_fp,
-                "entry_fingerprint": entry_fp, "received_file": name, "received_sha256": digest,
-                "received_night": night, "line": line,
-            })
-        files.append({
-            "file": name, "sha256": digest, "bytes": len(data),
-            "accepted": len(accepted) - before[0], "rejected": len(rejected) - before[1],
-        })
+            accepted.append(
+                {
+                    "record_id": record_id,
+                    "uid": uid,
+                    "decision": decision,
+                    "reviewer": _cell(row, "reviewer"),
+                    "reason": _cell(row, "reason"),
+                    "decided_at": decided_at or None,
+                    "party_fingerprint": party_fp,
+                    "entry_fingerprint": entry_fp,
+                    "received_file": name,
+                    "received_sha256": digest,
+                    "received_night": night,
+                    "line": line,
+                }
+            )
+        files.append(
+            {
+                "file": name,
+                "sha256": digest,
+                "bytes": len(data),
+                "accepted": len(accepted) - before[0],
+                "rejected": len(rejected) - before[1],
+            }
+        )
     return Intake(
         accepted=pl.DataFrame(accepted, schema=REGISTER_SCHEMA),
         rejected=pl.DataFrame(rejected, schema=REJECTION_SCHEMA),
@@ -242,7 +261,8 @@ def apply(hits: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
         .group_by("record_id", "uid", maintain_order=True)
         .last()
         .select(
-            "record_id", "uid",
+            "record_id",
+            "uid",
             pl.col("decision").alias("disposition"),
             "reviewer",
             pl.col("reason").alias("disposition_reason"),

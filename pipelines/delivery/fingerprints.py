@@ -48,9 +48,9 @@ def _row_text(frame: pl.DataFrame, columns: list[str]) -> pl.Expr:
 
 def party_fingerprints(parties: pl.DataFrame) -> pl.DataFrame:
     """``record_id``, ``party_fingerprint`` for every party (PARTY_SCHEMA columns)."""
-    canonical = parties.select(
-        "record_id", _row_text(parties, list(PARTY_FIELDS)).alias("party_fingerprint")
-    ).unique("record_id", keep="first", maintain_order=True)
+    canonical = parties.select("record_id", _row_text(parties, list(PARTY_FIELDS)).alias("party_fingerprint")).unique(
+        "record_id", keep="first", maintain_order=True
+    )
     return canonical.with_columns(_sha256(canonical["party_fingerprint"]))
 
 

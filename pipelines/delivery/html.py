@@ -18,8 +18,18 @@ from typing import Any, Final
 import polars as pl
 
 _LEAD_COLUMNS: Final = (
-    "delta", "change", "score", "party_role", "party_id", "party_name", "list_source", "entry_id",
-    "listed_name", "programs", "disposition", "reason",
+    "delta",
+    "change",
+    "score",
+    "party_role",
+    "party_id",
+    "party_name",
+    "list_source",
+    "entry_id",
+    "listed_name",
+    "programs",
+    "disposition",
+    "reason",
 )
 _MAX_ROWS: Final = 500
 _STYLE: Final = """
@@ -88,8 +98,10 @@ def score_chart(scores: list[float], *, width: int = 560, height: int = 160, ste
             f"<title>{lo:.3f}–{lo + step:.3f}: {n}</title></rect>"
         )
         if n:
-            parts.append(f'<text x="{round(x + bar_w / 2, 1)}" y="{round(height - h - 2, 1)}" font-size="10" '
-                         f'text-anchor="middle">{n}</text>')
+            parts.append(
+                f'<text x="{round(x + bar_w / 2, 1)}" y="{round(height - h - 2, 1)}" font-size="10" '
+                f'text-anchor="middle">{n}</text>'
+            )
         if i % 2 == 0:
             parts.append(f'<text x="{x}" y="{height + 14}" font-size="10">{lo:.2f}</text>')
     parts.append(f'<text x="{width / 2}" y="{height + 32}" font-size="11" text-anchor="middle">score</text>')
@@ -123,7 +135,7 @@ def render(s: NightSummary) -> str:
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         f"<title>Interdict — {escape(s.bank_name)} — {escape(s.run_date)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Sanctions screening — {escape(s.bank_name)} ({escape(s.bank)}) — night of {escape(s.run_date)}</h1>",
         "<p>Compared with "
@@ -141,17 +153,27 @@ def render(s: NightSummary) -> str:
     else:
         out.append("<p>None tonight.</p>")
     if counts.get("decisions_rejected"):
-        out.append(f'<p class="warn">{counts["decisions_rejected"]} review decision(s) were rejected; '
-                   "see <code>rejections.csv</code>.</p>")
+        out.append(
+            f'<p class="warn">{counts["decisions_rejected"]} review decision(s) were rejected; '
+            "see <code>rejections.csv</code>.</p>"
+        )
 
     out.append("<h2>Counts</h2>")
     labels = [
-        ("parties_screened", "parties screened"), ("hits", "hits tonight"), ("alerts", "alerts needing review"),
-        ("new", "new"), ("changed", "changed"), ("unchanged", "unchanged (carried over)"),
-        ("cleared", "cleared since the previous report"), ("suppressed", "suppressed false positives"),
-        ("confirmed", "confirmed true matches"), ("stale_decisions", "decisions no longer in force"),
-        ("parties_with_hits", "parties with hits"), ("rows_quarantined", "input rows quarantined"),
-        ("decisions_received", "review decisions received"), ("decisions_accepted", "decisions accepted"),
+        ("parties_screened", "parties screened"),
+        ("hits", "hits tonight"),
+        ("alerts", "alerts needing review"),
+        ("new", "new"),
+        ("changed", "changed"),
+        ("unchanged", "unchanged (carried over)"),
+        ("cleared", "cleared since the previous report"),
+        ("suppressed", "suppressed false positives"),
+        ("confirmed", "confirmed true matches"),
+        ("stale_decisions", "decisions no longer in force"),
+        ("parties_with_hits", "parties with hits"),
+        ("rows_quarantined", "input rows quarantined"),
+        ("decisions_received", "review decisions received"),
+        ("decisions_accepted", "decisions accepted"),
         ("decisions_rejected", "decisions rejected"),
     ]
     out.append(_table([[label, counts.get(key, 0)] for key, label in labels], ["", "count"], {1}))
@@ -184,13 +206,17 @@ def render(s: NightSummary) -> str:
     out.append(_table(dq_rows, ["dataset", "rows in", "loaded", "quarantined", "failed rules"], {1, 2, 3}))
     if s.quality is not None:
         out.append("<pre>" + escape(json.dumps(s.quality, indent=2, sort_keys=True, default=str)) + "</pre>")
-    out.append('<p class="muted">Quarantined rows, with the reason, are in <code>quarantine.csv</code>; the '
-               "rule results in <code>validation.json</code>.</p>")
+    out.append(
+        '<p class="muted">Quarantined rows, with the reason, are in <code>quarantine.csv</code>; the '
+        "rule results in <code>validation.json</code>.</p>"
+    )
 
     out.append("<h2>List versions</h2>")
     out.append(f"<p>Snapshot <code>{escape(str(s.lists.get('snapshot_sha256', '')))}</code></p>")
-    src_rows = [[x.get("list_source"), x.get("file"), x.get("format"), x.get("entries"), x.get("sha256")]
-                for x in s.lists.get("sources", [])]
+    src_rows = [
+        [x.get("list_source"), x.get("file"), x.get("format"), x.get("entries"), x.get("sha256")]
+        for x in s.lists.get("sources", [])
+    ]
     out.append(_table(src_rows, ["list", "file", "format", "entries", "SHA-256"], {3}))
     out.append("</body></html>")
     return "\n".join(out) + "\n"

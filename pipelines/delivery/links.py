@@ -55,7 +55,11 @@ def presigned_get(store: ObjectStore, key: str, expiry: timedelta = DEFAULT_EXPI
 
 
 def bank_notification(
-    store: ObjectStore, result: dict[str, Any], run_date: str, *, expiry: timedelta = DEFAULT_EXPIRY,
+    store: ObjectStore,
+    result: dict[str, Any],
+    run_date: str,
+    *,
+    expiry: timedelta = DEFAULT_EXPIRY,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """The notification for one bank's night: its counts and links to its own files."""
@@ -67,8 +71,19 @@ def bank_notification(
         "run_date": run_date,
         "subject": f"Interdict {run_date}: {result.get('alerts', 0)} alerts "
         f"({result.get('new', 0)} new, {result.get('changed', 0)} changed, {result.get('cleared', 0)} cleared)",
-        "counts": {k: result.get(k) for k in ("hits", "alerts", "new", "changed", "cleared", "suppressed",
-                                              "decisions_accepted", "decisions_rejected")},
+        "counts": {
+            k: result.get(k)
+            for k in (
+                "hits",
+                "alerts",
+                "new",
+                "changed",
+                "cleared",
+                "suppressed",
+                "decisions_accepted",
+                "decisions_rejected",
+            )
+        },
         "manifest": result.get("manifest"),
         "links_expire_at": expires.isoformat(timespec="seconds"),
         "links": {name: presigned_get(store, prefix + name, expiry) for name in LINKED_FILES},

@@ -71,8 +71,9 @@ def _expire_dated(store: ObjectStore, parents: list[str], before: str, backoff: 
     return gone, objects
 
 
-def cleanup_expired(run_date: str, settings: Settings | None = None, *, backoff: Backoff | None = None
-                    ) -> dict[str, object]:
+def cleanup_expired(
+    run_date: str, settings: Settings | None = None, *, backoff: Backoff | None = None
+) -> dict[str, object]:
     """Delete every night before ``run_date - retention_days``; returns the cutoff date, the
     number of objects deleted and the number of nights removed per area."""
     settings = settings or Settings.from_env()
@@ -113,6 +114,11 @@ def cleanup_expired(run_date: str, settings: Settings | None = None, *, backoff:
             if folder.is_dir() and _is_date(folder.name) and folder.name < before:
                 shutil.rmtree(folder)
                 removed["local"].append(str(folder))
-    log.info("retention %d days: removed nights before %s (%d objects, %s)", settings.config.retention_days, before,
-             objects, {k: len(v) for k, v in removed.items()})
+    log.info(
+        "retention %d days: removed nights before %s (%d objects, %s)",
+        settings.config.retention_days,
+        before,
+        objects,
+        {k: len(v) for k, v in removed.items()},
+    )
     return {"before": before, "objects": objects, "nights": {k: len(v) for k, v in removed.items()}}
