@@ -17,7 +17,9 @@ import math
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -77,12 +79,72 @@ def bench_one(home: Path, rows: int, shards: int) -> dict[str, Any]:
     }
 
 
+def kill_one_shard(home: Path, stop: threading.Event, killed: list[str]) -> None:
+    """SIGKILL the process of the first running screen_shard task, as the OOM killer would."""
+    import sqlite3
+
+    db = home / "airflow" / "airflow.db"
+    while not stop.is_set():
+        try:
+            with sqlite3.connect(db, timeout=30) as con:
+                rows = con.execute("SELECT id, map_index FROM task_instance WHERE task_id = 'screen_shard' "
+                                   "AND state = 'running' AND try_number = 1").fetchall()
+        except sqlite3.Error:
+            rows = []
+        for ti_id, map_index in rows:
+            for proc in Path("/proc").iterdir():
+                try:
+                    title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+                if title.startswith(f"airflow worker -- {ti_id}"):
+                    time.sleep(3)  # mid-run: the shard is being read and screened
+                    os.kill(int(proc.name), signal.SIGKILL)
+                    killed.append(f"screen_shard[{map_index}] pid {proc.name}")
+                    return
+        time.sleep(0.5)
+
+
+def resilience(home: Path, rows: int, shards: int) -> dict[str, Any]:
+    """The same night twice, the second time with one shard task killed mid-run: same report?"""
+    from pipelines import paths
+    from pipelines.airflow_local import LocalAirflow
+    from pipelines.settings import Settings
+    from pipelines.storage import ObjectStore
+
+    first = bench_one(home, rows, shards)
+    settings = Settings.from_env()
+    reports = ObjectStore.open(settings, settings.config.buckets.reports)
+
+    def digests() -> dict[str, str]:
+        manifest = json.loads(reports.get_bytes(paths.report_prefix(BANK, RUN_DATE) + "manifest.json"))
+        return {name: info["sha256"] for name, info in manifest["files"].items()}
+
+    before = digests()
+    stop, killed = threading.Event(), []
+    killer = threading.Thread(target=kill_one_shard, args=(home, stop, killed), daemon=True)
+    with LocalAirflow(settings, parallelism=shards, retry_delay_seconds=5) as airflow:
+        killer.start()
+        night = airflow.run_night(RUN_DATE)
+        stop.set()
+    after = digests()
+    return {
+        "first_night_state": first["night_state"],
+        "killed": killed,
+        "second_night_state": night.state,
+        "screen_shard_tries": {t.map_index: t.try_number for t in night.tasks if t.task_id == "screen_shard"},
+        "same_report_files": {k: before[k] == after.get(k) for k in before},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parties", type=int, action="append", required=True, help="extract rows (repeatable)")
     parser.add_argument("--shards", type=int, default=2, help="shards and parallel tasks (default 2)")
     parser.add_argument("--home", type=Path, default=None, help="working folder (default: new temporary)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/nightly.json"))
+    parser.add_argument("--kill-one-shard", action="store_true",
+                        help="resilience check: run each night twice, killing one shard task the second time")
     args = parser.parse_args()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -103,13 +165,15 @@ def main() -> None:
         store.start()
         try:
             ensure_buckets(settings)
-            result = bench_one(home, rows, args.shards)
+            result = (resilience if args.kill_one_shard else bench_one)(home, rows, args.shards)
         finally:
             store.stop()
         results.append(result)
         print(json.dumps(result, indent=2), flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.kill_one_shard:
+        return
     print(f"{'rows':>10} {'parties':>10} {'night s':>8}  task (seconds, peak MB)")
     for r in results:
         tasks = ", ".join(f"{t['task']}[{t['map_index']}] {t['seconds']}s {t['peak_rss_mb']}MB"
