@@ -115,13 +115,19 @@ class Snapshot:
         """The snapshot at ``path``, first copied from the work bucket when this worker lacks it
         (Celery and Kubernetes workers do not share the disk of the task that prepared it)."""
         folder = Path(path)
-        if not (folder / SNAPSHOT_META).exists():
-            work = ObjectStore.open(settings, settings.config.buckets.work)
+        work = ObjectStore.open(settings, settings.config.buckets.work)
+        published = work.get_bytes(paths.snapshot_key(run_date, SNAPSHOT_META))
+        local = folder / SNAPSHOT_META
+        # A copy left by an earlier attempt of the night must be the snapshot published now.
+        if not local.exists() or local.read_bytes() != published:
             tmp = folder.with_name(f"{folder.name}.fetch-{time.time_ns()}")
             for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
                 work.download(paths.snapshot_key(run_date, name), tmp / name)
             shutil.rmtree(folder, ignore_errors=True)
-            tmp.rename(folder)
+            try:
+                tmp.rename(folder)
+            except OSError:  # another task on this worker fetched it at the same moment
+                shutil.rmtree(tmp, ignore_errors=True)
         return cls.open(folder)
 
 
