@@ -13,7 +13,6 @@ partition, and returns something small (a path, a URI, a dict of counts) for Air
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
@@ -35,9 +34,12 @@ from pipelines import paths
 from pipelines.delivery.bank_night import BankNight, deliver
 from pipelines.delivery.links import bank_notification, signing_store, write_notifications
 from pipelines.delivery.retry import retrying
-from pipelines.errors import ConfigError, InputError, InterdictError
+from pipelines.errors import ConfigError, InputError, InterdictError, ListError
 from pipelines.extracts import read_extract
 from pipelines.lists import load_directory, sample_lists_dir
+from pipelines.lists.refresh import refresh_lists
+from pipelines.lists.snapshot import SnapshotResult, load_snapshot, publish_snapshot, refuse, snapshot_meta
+from pipelines.lists.sources import SourceConfig, load_sources
 from pipelines.report import quarantine_report
 from pipelines.settings import PROJECT_ROOT, Settings
 from pipelines.sharding import merge_hits, shard_count, split
@@ -49,6 +51,7 @@ from screening.model import Watchlist
 log = logging.getLogger(__name__)
 
 SNAPSHOT_META = "snapshot.json"
+SAMPLE_SOURCES = Path(__file__).resolve().parent / "lists" / "sources-samples.yml"
 _MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 
 
@@ -131,31 +134,62 @@ class Snapshot:
         return cls.open(folder)
 
 
-def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
-    """Parse the configured list folder into the night's watchlist snapshot; returns its folder.
+def _list_sources(settings: Settings, lists_dir: Path) -> dict[str, SourceConfig]:
+    if settings.list_sources_path:
+        return load_sources(settings.list_sources_path)
+    if lists_dir.resolve() == sample_lists_dir().resolve():
+        return load_sources(SAMPLE_SOURCES)
+    return load_sources()
 
-    The raw list files are kept, immutable, in the lists bucket under their content hash.
-    """
-    settings = settings or Settings.from_env()
-    paths.check_run_date(run_date)
+
+def _snapshot_in_force(settings: Settings, store: ObjectStore, run_date: str) -> tuple[SnapshotResult, str]:
+    """Fetch or read the night's lists and make them the snapshot in force, unless a guard
+    refuses them (then the previous snapshot stays in force and the result says why)."""
+    if settings.lists_fetch:
+        sources = _list_sources(settings, Path("."))
+        download = settings.run_dir(run_date) / "lists-download"
+        shutil.rmtree(download, ignore_errors=True)
+        result, fetched = refresh_lists(store, download, sources, progress=log.info)
+        return result, f"fetched from {len(fetched)} publication file(s)"
     lists_dir = settings.lists_dir or sample_lists_dir()
-    started = time.monotonic()
-    loaded = load_directory(lists_dir)
-    watchlist = loaded.watchlist.conformed()
-    if len(watchlist) == 0:
-        raise InterdictError(f"no list entries found in {lists_dir}: refusing to screen against an empty list")
-
-    store = ObjectStore.open(settings, settings.config.buckets.lists)
-    sources = []
-    for src in sorted(loaded.sources, key=lambda s: (s.list_source, s.path.name)):
+    sources = _list_sources(settings, lists_dir)
+    try:
+        loaded = load_directory(lists_dir)
+    except ListError as exc:
+        return refuse(store, [str(exc)]), str(lists_dir)
+    for src in loaded.sources:
         key = paths.raw_list_key(src.sha256, src.path.name)
         if not store.exists(key):
             store.put_file(key, src.path)
-        sources.append({
-            "list_source": src.list_source, "file": src.path.name, "format": src.format,
-            "sha256": src.sha256, "entries": src.entries, "raw": store.uri(key),
-        })
-    digest = hashlib.sha256(json.dumps([(s["list_source"], s["sha256"]) for s in sources]).encode()).hexdigest()
+    return publish_snapshot(loaded, store, sources, every_enabled_source=False), str(lists_dir)
+
+
+def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
+    """Make the night's watchlist snapshot and copy it to the run's folder; returns the folder.
+
+    The lists are read from ``INTERDICT_LISTS_DIR`` (or fetched from the publishers with
+    ``INTERDICT_LISTS_FETCH``), checked against each source's sanity bounds and published as a
+    content-addressed snapshot in the lists bucket, with the diff against the previous one. A
+    refused publication (empty, truncated or changed file, too large a drop) leaves the previous
+    snapshot in force and the night's manifests say so; with no previous snapshot the night stops.
+    Raw list files are kept, immutable, under their content hash.
+    """
+    settings = settings or Settings.from_env()
+    paths.check_run_date(run_date)
+    started = time.monotonic()
+    store = ObjectStore.open(settings, settings.config.buckets.lists)
+    result, origin = _snapshot_in_force(settings, store, run_date)
+    if result.sha256 is None:
+        raise ListError(
+            "the lists were refused and there is no earlier snapshot to screen against: "
+            + "; ".join(result.problems)
+        )
+    watchlist = load_snapshot(store, result.sha256).conformed()
+    stored = snapshot_meta(store, result.sha256)
+    sources = [
+        {**src, "raw": store.uri(paths.raw_list_key(src["sha256"], src["file"]))}
+        for src in sorted(stored["sources"], key=lambda s: (s["list_source"], s["file"]))
+    ]
 
     out = settings.run_dir(run_date) / "watchlist"
     tmp = out.with_name("watchlist.tmp")
@@ -163,14 +197,14 @@ def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
     tmp.mkdir(parents=True)
     for table in Watchlist.TABLES:
         getattr(watchlist, table).write_parquet(tmp / f"{table}.parquet")
-    loaded.problems.write_csv(tmp / "problems.csv")
     meta = {
-        "sha256": digest,
-        "lists_dir": str(lists_dir),
+        "sha256": result.sha256,
+        "origin": origin,
         "sources": sources,
-        "entries": loaded.entries_per_source(),
+        "entries": {k: sum(v.values()) for k, v in stored["entries"].items()},
         "names": watchlist.names.height,
-        "problems": loaded.problems.height,
+        "problems": stored.get("problems", 0),
+        "snapshot": result.manifest(),
     }
     (tmp / SNAPSHOT_META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
     work = ObjectStore.open(settings, settings.config.buckets.work)
@@ -186,8 +220,8 @@ def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
     finally:
         con.close()
     log.info(
-        "watchlist %s: %d entries, %d names from %d files (%d problems) in %.1fs",
-        digest[:12], len(watchlist), watchlist.names.height, len(sources), loaded.problems.height,
+        "watchlist %s (%s): %d entries, %d names from %s in %.1fs",
+        result.sha256[:12], result.status, len(watchlist), watchlist.names.height, origin,
         time.monotonic() - started,
     )
     return str(out)
