@@ -13,7 +13,7 @@ ALGORITHM_VERSION: Final = "interdict-match-1"
 
 
 def _default_thresholds() -> MappingProxyType[str, float]:
-    return MappingProxyType({"person": 0.86, "organization": 0.86, "vessel": 0.88, "aircraft": 0.88, "unknown": 0.86})
+    return MappingProxyType({"person": 0.88, "organization": 0.88, "vessel": 0.90, "aircraft": 0.90, "unknown": 0.88})
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class NameForms:
     arrays: dict[str, ObjectArray]
     ntok: npt.NDArray[np.int32]
     abjad: npt.NDArray[np.bool_]
+    skeleton_len: npt.NDArray[np.int32]
 
 
 def name_forms(names: pl.Series) -> NameForms:
@@ -59,6 +60,7 @@ def name_forms(names: pl.Series) -> NameForms:
         arrays=arrays,
         ntok=np.array([len(n.tokens) for n in normal], dtype=np.int32),
         abjad=np.array([n.abjad for n in normal], dtype=np.bool_),
+        skeleton_len=np.array([len(n.skeleton.replace(" ", "")) for n in normal], dtype=np.int32),
     )
 
 

@@ -15,9 +15,10 @@ FloatArray = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.int64]
 
 # How much each comparison form is worth relative to a plain match of the sorted tokens.
-SKELETON_DISCOUNT = 0.94
-SUBSET_BASE = 0.95
-SUBSET_PER_TOKEN = 0.05
+SKELETON_DISCOUNT = 0.90
+SKELETON_MIN_LENGTH = 7
+SUBSET_ONE_MISSING = 0.92
+SUBSET_MORE_MISSING = 0.80
 
 
 def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, *, workers: int) -> FloatArray:
@@ -26,7 +27,7 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     The best of: the sorted tokens (any order), the tokens run together (split and merged
     tokens), every token including particles run together, the consonant skeletons when either
     side was written in an abjad (discounted), and the token-set score when one name has tokens
-    the other lacks (dropped middle names; discounted per missing token).
+    the other lacks (a dropped middle name; discounted, more so when two or more are missing).
     """
     if len(li) == 0:
         return np.zeros(0, dtype=np.float64)
@@ -45,7 +46,10 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     best = ratio("sorted", li, ri)
     np.maximum(best, ratio("joined", li, ri), out=best)
     np.maximum(best, ratio("full", li, ri), out=best)
-    abjad = np.flatnonzero(left.abjad[li] | right.abjad[ri])
+    abjad = np.flatnonzero(
+        (left.abjad[li] | right.abjad[ri])
+        & (np.minimum(left.skeleton_len[li], right.skeleton_len[ri]) >= SKELETON_MIN_LENGTH)
+    )
     if len(abjad):
         skel = ratio("skeleton", li[abjad], ri[abjad]) * SKELETON_DISCOUNT
         best[abjad] = np.maximum(best[abjad], skel)
@@ -60,8 +64,8 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
             workers=workers,
             dtype=np.float64,
         )
-        missing = np.abs(ln[uneven] - rn[uneven]).astype(np.float64)
-        subset = tset / 100.0 * SUBSET_BASE - SUBSET_PER_TOKEN * (missing - 1)
+        missing = np.abs(ln[uneven] - rn[uneven])
+        subset = tset / 100.0 * np.where(missing == 1, SUBSET_ONE_MISSING, SUBSET_MORE_MISSING)
         best[uneven] = np.maximum(best[uneven], subset)
     return best
 
