@@ -102,7 +102,7 @@ def _read_bytes(path: Path) -> bytes:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise InputError(path, f"damaged gzip file: {exc}") from exc
-    if not data.strip():
+    if not data or (len(data) < 65536 and not data.strip()):
         raise InputError(path, "the file is empty")
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise InputError(
@@ -125,19 +125,23 @@ def detect_encoding(data: bytes) -> str:
         if even > odd * 4:
             return "utf-16-be"
         return "binary"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    if _mostly_utf8(data):
+    if _valid_utf8(data) or _mostly_utf8(data):
         return "utf-8"
     try:
         data.decode("cp1252")
     except UnicodeDecodeError:
         return "latin-1"
     return "cp1252"
+
+
+def _valid_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -150,6 +154,11 @@ def _mostly_utf8(data: bytes) -> bool:
 
 def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bool]:
     """The text of ``data`` and whether undecodable bytes were replaced (U+FFFD)."""
+    if encoding is None and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and 0 not in data[:4096]:
+        try:  # the common case, decoded once
+            return data.decode("utf-8").removeprefix("\ufeff"), False
+        except UnicodeDecodeError:
+            pass
     name = encoding or detect_encoding(data)
     if name == "binary":
         raise InputError(path, "not a CSV or Parquet file: binary content")
@@ -216,14 +225,19 @@ def _read_csv(path: Path, text: str, delimiter: str | None) -> pl.DataFrame:
     lines = lines.with_row_index("line", offset=1).with_columns(pl.col("line").cast(pl.Int64))
     quotes = pl.col("text").str.count_matches('"', literal=True)
     open_after = ((quotes % 2).cum_sum() % 2) == 1  # a quoted field is open at the end of this line
-    lines = lines.with_columns(
-        quotes.alias("quotes"),
-        open_after.alias("open_after"),
-    ).with_columns((~pl.col("open_after").shift(1, fill_value=False)).cum_sum().alias("record"))
+    starts = ~pl.col("open_after").shift(1, fill_value=False)  # the line begins a record
+    lines = (
+        lines.with_columns(quotes.alias("quotes"), open_after.alias("open_after"))
+        .with_columns(starts.alias("starts"))
+        .with_columns(
+            pl.col("starts").cum_sum().alias("record"),
+            # a one-line record: it starts here and the next line starts another
+            pl.when(pl.col("starts") & pl.col("starts").shift(-1, fill_value=True)).then(1).otherwise(2).alias("span"),
+        )
+    )
     if lines["open_after"][-1]:
         start = lines.filter(pl.col("record") == lines["record"][-1])["line"][0]
         raise InputError(path, f"line {start}: unterminated quoted field (it runs to the end of the file)")
-    lines = lines.with_columns(pl.len().over("record").alias("span"))
     blank = pl.col("text").str.strip_chars().str.len_bytes() == 0
     content = lines.filter(~(blank & (pl.col("span") == 1)))
     if content.is_empty():
@@ -257,9 +271,8 @@ def _read_csv(path: Path, text: str, delimiter: str | None) -> pl.DataFrame:
         .group_by("record", maintain_order=True)
         .agg(pl.col("line").first(), pl.col("text").str.join("\n"))
     )
-    parsed = _parse_complex(complex_records, header, delimiter)
-    frame = pl.concat([simple, parsed], how="vertical").sort(ROW)
-    frame = frame.filter(~_all_empty(header))
+    parsed = _parse_complex(complex_records, header, delimiter).filter(~_all_empty(header))
+    frame = pl.concat([simple, parsed], how="vertical").sort(ROW) if parsed.height else simple
     return _tidy_strings(_drop_unnamed_empty(frame, header))
 
 
@@ -309,13 +322,25 @@ def _parse_complex(records: pl.DataFrame, header: list[str], delimiter: str) -> 
     lines: list[int] = []
     problems: list[str | None] = []
     csv.field_size_limit(_FIELD_LIMIT)
-    for line, text in records.select("line", "text").iter_rows():
+    texts = records["text"].to_list()
+    parsed: list[list[str] | csv.Error] = []
+    try:  # all at once: each record is quote-balanced, so they parse one row each...
+        parsed.extend(csv.reader(io.StringIO("\n".join(texts) + "\n", newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        parsed = []
+    if len(parsed) != len(texts):  # ...unless one is malformed: then record by record
+        parsed = []
+        for text in texts:
+            try:
+                parsed.append(_parse_record(text, delimiter))
+            except csv.Error as exc:
+                parsed.append(exc)
+    for line, text, outcome in zip(records["line"].to_list(), texts, parsed, strict=True):
         problem = None
-        try:
-            values = _parse_record(text, delimiter)
-        except csv.Error as exc:
-            values, problem = [""] * width, f"line {line}: malformed quoting ({exc}): {_shorten(text.rstrip())}"
+        if isinstance(outcome, csv.Error):
+            values, problem = [""] * width, f"line {line}: malformed quoting ({outcome}): {_shorten(text.rstrip())}"
         else:
+            values = outcome
             if len(values) != width:
                 values, problem = _fit(values, width, line)
             elif "\x00" in "".join(values):
