@@ -65,6 +65,8 @@ def bench_one(home: Path, rows: int, shards: int) -> dict[str, Any]:
     with LocalAirflow(settings, parallelism=shards, retry_delay_seconds=10) as airflow:
         night = airflow.run_night(RUN_DATE)
         logs = airflow.task_logs(night.run_id)
+    # Other work on the machine during the night (1-minute load average at its end; 2 = two busy cores).
+    load = float(Path("/proc/loadavg").read_text().split()[0])
     tasks = []
     for t in night.tasks:
         peak = PEAK.findall(logs.get((t.task_id, t.map_index), ""))
@@ -81,6 +83,7 @@ def bench_one(home: Path, rows: int, shards: int) -> dict[str, Any]:
         "hits": bank.get("hits"),
         "shards": shards,
         "night_state": night.state,
+        "load_average_at_end": load,
         "night_seconds": round(night.seconds, 1),
         "sample_seconds": round(generated, 1),
         "landing_seconds": round(landed, 1),
