@@ -46,7 +46,7 @@ class ScreeningConfig:
 
     thresholds: Mapping[str, float] = field(default_factory=_default_thresholds)
     weights: Weights = field(default_factory=Weights)
-    max_key_frequency: int = 400
+    max_key_frequency: int = 150
     min_name_score: float = 0.70
     workers: int = -1
     chunk_size: int = 250_000

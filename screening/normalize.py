@@ -36,6 +36,7 @@ from screening.resources.words import ABD_PREFIXES, HONORIFICS, NOISE, PARTICLES
 STRIPPED_FORMS: Final = frozenset({"llc", "jsc", "lp", "gp", "coop"})
 
 _VARIANTS: Final = variant_map()
+MIN_KEY_LENGTH: Final = 3
 _DROP_SILENT: Final = re.compile(r"[.'’‘`´ʼʻ]")
 _NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 _CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -209,11 +210,15 @@ def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
     pair of tokens, and of adjacent tokens run together (for split and merged tokens)."""
     tokens = [t for t in name.tokens if len(t) > 1][:max_tokens]
     skels = sorted({skeleton(t) for t in tokens})
-    keys = [f"t:{s}" for s in skels]
+    # Skeletons shorter than three consonants ("li", "jn") say little on their own: such tokens
+    # take part only through pairs.
+    keys = [f"t:{s}" for s in skels if len(s) >= MIN_KEY_LENGTH]
     keys.extend(f"p:{a}|{b}" for i, a in enumerate(skels) for b in skels[i + 1 :])
-    keys.extend(f"t:{skeleton(a + b)}" for a, b in zip(name.full_tokens, name.full_tokens[1:], strict=False))
+    merged = (skeleton(a + b) for a, b in zip(name.full_tokens, name.full_tokens[1:], strict=False))
+    keys.extend(f"t:{s}" for s in merged if len(s) >= MIN_KEY_LENGTH)
+    whole = skeleton(name.joined)
     if len(tokens) > 1 or not keys:
-        keys.append(f"t:{skeleton(name.joined)}")
+        keys.append(f"t:{whole}")
     return keys
 
 
