@@ -196,3 +196,11 @@ def test_detectors() -> None:
     assert detect_delimiter('a;"b;c";d') == ";"
     assert detect_delimiter("a|b|c") == "|"
     assert detect_delimiter("single") == ","
+
+
+def test_utf32_and_gzip(tmp_path: Path) -> None:
+    import gzip
+
+    text = f"{HEADER}\nC1,person,Zoë,,\n"
+    assert read_extract(write(tmp_path, text.encode("utf-32"), "a.csv"), "customers")["full_name"][0] == "Zoë"
+    assert read_extract(write(tmp_path, gzip.compress(text.encode()), "b.csv.gz"), "customers")["full_name"][0] == "Zoë"

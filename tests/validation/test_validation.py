@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from expectations import SuiteContext
 from pipelines.errors import ValidationFailed
 from pipelines.extracts import read_extract
 from pipelines.validation import DatasetRejected, to_parties, validate, validate_parties
@@ -258,3 +259,16 @@ def test_real_companies_house_files(shared_data: Path) -> None:
     psc = read_extract(folder / "psc-data-1.json", "psc")
     result = validate(psc, "psc", source="psc-data-1.json", today=TODAY)
     assert result.summary == result.summary | {"rows_in": 2, "rows_loaded": 2, "rows_quarantined": 0}
+
+
+@pytest.mark.parametrize(
+    "kind", ["officers", "register_companies", "register_persons", "register_officers", "list_names"]
+)
+def test_every_suite_runs_on_a_minimal_extract(kind: str) -> None:
+    from expectations import spec
+
+    dataset = spec(kind)
+    frame = pl.DataFrame({c: ["Ab"] for c in dataset.required} | {c: [None] for c in dataset.optional})
+    result = validate(frame.cast(pl.String), kind, source=kind, today=TODAY, max_rejected_share=None)
+    assert result.summary["rows_in"] == 1
+    assert result.summary["rules_checked"] == len(dataset.expectations(SuiteContext(today="2026-11-25")))
