@@ -30,7 +30,7 @@ FEATURE_FLAGS = (
 
 def candidates(party_forms: NameForms, wl: PreparedWatchlist) -> pl.DataFrame:
     """Pairs (``pidx`` party-name index, ``nid`` list-name index) sharing at least one blocking key."""
-    keys = party_forms.frame.select(pl.col("idx").alias("pidx"), "keys").explode("keys").rename({"keys": "key"})
+    keys = party_forms.keys.rename({"idx": "pidx"})
     return keys.join(wl.keys, on="key", how="inner").select("pidx", "nid").unique()
 
 
@@ -115,7 +115,10 @@ def _screen_chunk(parties: pl.DataFrame, wl: PreparedWatchlist, config: Screenin
     li = pairs["pidx"].to_numpy().astype(np.int64)
     ri = pairs["nid"].to_numpy().astype(np.int64)
     scores = name_scores(forms, li, wl.forms, ri, workers=config.workers)
-    keep = scores >= config.min_name_score
+    # No pair below this name score can reach the lowest threshold, whatever its attributes add.
+    w = config.weights
+    floor = max(config.min_name_score, config.lowest_threshold - max(w.dob_exact, w.dob_overlap) - w.country_match)
+    keep = scores >= floor
     if id_hits.height:
         id_nids = wl.names.join(id_hits.select("uid").unique(), on="uid")["nid"].to_numpy()
         keep |= np.isin(ri, id_nids)

@@ -42,24 +42,26 @@ _NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 _CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _ABJAD: Final = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _CJK: Final = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
-_SKELETON_RULES: Final = (
-    ("kh", "h"),
-    ("gh", "g"),
-    ("sh", "s"),
-    ("ch", "s"),
-    ("zh", "j"),
-    ("ph", "f"),
-    ("th", "t"),
-    ("dh", "d"),
-    ("ck", "k"),
-    ("q", "k"),
-    ("c", "k"),
-    ("x", "ks"),
-    ("z", "s"),
-    ("v", "f"),
-    ("dj", "j"),
-    ("g", "j"),
-)
+_SKELETON_RULES: Final = {
+    "kh": "h",
+    "gh": "g",
+    "sh": "s",
+    "ch": "s",
+    "zh": "j",
+    "ph": "f",
+    "th": "t",
+    "dh": "d",
+    "ck": "k",
+    "dj": "j",
+    "q": "k",
+    "c": "k",
+    "x": "ks",
+    "z": "s",
+    "v": "f",
+    "g": "j",
+}
+_SKELETON_PATTERN: Final = re.compile("|".join(sorted(_SKELETON_RULES, key=len, reverse=True)))
+_REPEATS: Final = re.compile(r"(.)\1+")
 _SKELETON_DROP: Final = str.maketrans("", "", "aeiouyw")
 
 
@@ -119,14 +121,8 @@ def skeleton(token: str) -> str:
     >>> skeleton("hussein"), skeleton("husayn"), skeleton("mhmd"), skeleton("mohammed")
     ('hsn', 'hsn', 'mhmd', 'mhmd')
     """
-    for old, new in _SKELETON_RULES:
-        token = token.replace(old, new)
-    token = token.translate(_SKELETON_DROP)
-    out: list[str] = []
-    for char in token:
-        if not out or out[-1] != char:
-            out.append(char)
-    return "".join(out) or token[:1]
+    consonants = _SKELETON_PATTERN.sub(lambda m: _SKELETON_RULES[m.group()], token).translate(_SKELETON_DROP)
+    return _REPEATS.sub(r"\1", consonants) or token[:1]
 
 
 @lru_cache(maxsize=200_000)

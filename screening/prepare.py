@@ -23,14 +23,17 @@ class NameForms:
     """Normalised forms of a set of distinct names, indexed by position.
 
     ``frame`` has one row per name: ``idx``, ``name`` and the form columns; the form columns are
-    also held as object arrays so that pairs can be gathered by index for rapidfuzz.
+    also held as object arrays so that pairs can be gathered by index for rapidfuzz. ``keys`` has
+    one row per (``idx``, blocking ``key``).
     """
 
     frame: pl.DataFrame
+    keys: pl.DataFrame
     arrays: dict[str, ObjectArray]
     ntok: npt.NDArray[np.int32]
     abjad: npt.NDArray[np.bool_]
     skeleton_len: npt.NDArray[np.int32]
+    particles: npt.NDArray[np.bool_]
 
 
 def name_forms(names: pl.Series) -> NameForms:
@@ -51,15 +54,22 @@ def name_forms(names: pl.Series) -> NameForms:
             **{k: pl.Series(v, dtype=pl.String) for k, v in columns.items()},
             "ntok": pl.Series([len(n.tokens) for n in normal], dtype=pl.Int32),
             "legal_form": pl.Series([n.legal_form for n in normal], dtype=pl.String),
-            "keys": pl.Series([blocking_keys(n) for n in normal], dtype=pl.List(pl.String)),
         }
     )
+    key_idx: list[int] = []
+    keys: list[str] = []
+    for i, n in enumerate(normal):
+        name_keys = blocking_keys(n)
+        keys.extend(name_keys)
+        key_idx.extend([i] * len(name_keys))
     arrays = {k: np.array(v, dtype=object) for k, v in columns.items()}
     return NameForms(
         frame=frame,
+        keys=pl.DataFrame({"idx": pl.Series(key_idx, dtype=pl.UInt32), "key": pl.Series(keys, dtype=pl.String)}),
         arrays=arrays,
         ntok=np.array([len(n.tokens) for n in normal], dtype=np.int32),
         abjad=np.array([n.abjad for n in normal], dtype=np.bool_),
+        particles=np.array([n.full != n.joined for n in normal], dtype=np.bool_),
         skeleton_len=np.array([len(n.skeleton.replace(" ", "")) for n in normal], dtype=np.int32),
     )
 
@@ -112,13 +122,7 @@ def prepare(watchlist: Watchlist, config: ScreeningConfig | None = None) -> Prep
     )
     forms = name_forms(all_names["name"])
     names = all_names.join(forms.frame.select("name", pl.col("idx").alias("nid")), on="name", how="inner")
-    keys = (
-        forms.frame.select(pl.col("idx").alias("nid"), "keys")
-        .explode("keys")
-        .rename({"keys": "key"})
-        .drop_nulls("key")
-        .unique()
-    )
+    keys = forms.keys.rename({"idx": "nid"}).unique()
     frequent = keys.group_by("key").len().filter(pl.col("len") > config.max_key_frequency).select("key")
     keys = keys.join(frequent, on="key", how="anti")
     entries = wl.entries.select("uid", "list_source", "entry_id", "entity_type", "gender", "primary_name")

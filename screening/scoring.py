@@ -17,6 +17,7 @@ IndexArray = npt.NDArray[np.int64]
 # How much each comparison form is worth relative to a plain match of the sorted tokens.
 SKELETON_DISCOUNT = 0.90
 SKELETON_MIN_LENGTH = 7
+SECONDARY_GATE = 0.55
 SUBSET_ONE_MISSING = 0.92
 SUBSET_MORE_MISSING = 0.80
 
@@ -44,8 +45,18 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
         return out / 100.0
 
     best = ratio("sorted", li, ri)
-    np.maximum(best, ratio("joined", li, ri), out=best)
-    np.maximum(best, ratio("full", li, ri), out=best)
+    ln, rn = left.ntok[li], right.ntok[ri]
+    # The other forms can lift a pair only so far above its sorted-token score: pairs far below
+    # are not worth comparing again.
+    near = best >= SECONDARY_GATE
+    # Run together, tokens compare equal across a split or merge: only where the counts differ.
+    split = np.flatnonzero(near & (ln != rn))
+    if len(split):
+        best[split] = np.maximum(best[split], ratio("joined", li[split], ri[split]))
+    # With particles ("al", "bin") only where either side has some.
+    particles = np.flatnonzero(near & (left.particles[li] | right.particles[ri]))
+    if len(particles):
+        best[particles] = np.maximum(best[particles], ratio("full", li[particles], ri[particles]))
     abjad = np.flatnonzero(
         (left.abjad[li] | right.abjad[ri])
         & (np.minimum(left.skeleton_len[li], right.skeleton_len[ri]) >= SKELETON_MIN_LENGTH)
@@ -53,8 +64,7 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     if len(abjad):
         skel = ratio("skeleton", li[abjad], ri[abjad]) * SKELETON_DISCOUNT
         best[abjad] = np.maximum(best[abjad], skel)
-    ln, rn = left.ntok[li], right.ntok[ri]
-    uneven = np.flatnonzero((ln != rn) & (np.minimum(ln, rn) >= 2))
+    uneven = np.flatnonzero(near & (ln != rn) & (np.minimum(ln, rn) >= 2))
     if len(uneven):
         tset: FloatArray = cpdist(
             left.arrays["sorted"][li[uneven]],
