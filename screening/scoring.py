@@ -18,6 +18,7 @@ IndexArray = npt.NDArray[np.int64]
 SKELETON_DISCOUNT = 0.90
 SKELETON_MIN_LENGTH = 7
 SECONDARY_GATE = 0.55
+SPLIT_GATE = 0.35
 SUBSET_ONE_MISSING = 0.92
 SUBSET_MORE_MISSING = 0.80
 
@@ -50,7 +51,7 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     # are not worth comparing again.
     near = best >= SECONDARY_GATE
     # Run together, tokens compare equal across a split or merge: only where the counts differ.
-    split = np.flatnonzero(near & (ln != rn))
+    split = np.flatnonzero((best >= SPLIT_GATE) & (ln != rn))
     if len(split):
         best[split] = np.maximum(best[split], ratio("joined", li[split], ri[split]))
     # With particles ("al", "bin") only where either side has some.
