@@ -4,19 +4,24 @@
 For the run date (the logical date, UTC):
 
 1. **prepare_watchlist** parses the configured official list files into one snapshot for the night.
-2. **banks** reads the configured reporting banks (a bank added to the configuration is screened
+2. **screen_register** screens the company register landed for the night (companies, officers,
+   persons with significant control), applies the 50 percent ownership rule, publishes the flags to
+   `s3://<reports>/regulator/<run date>/register/`, and adds the flagged companies to the night's
+   watchlist, so that customers and counterparties that are flagged companies alert too. A register
+   that cannot be used leaves the lists alone in force and fails the night at the summary.
+3. **banks** reads the configured reporting banks (a bank added to the configuration is screened
    from the next night on).
-3. **stage_bank**, one mapped task per bank: fetch the bank's landed extracts, validate them with
+4. **stage_bank**, one mapped task per bank: fetch the bank's landed extracts, validate them with
    Great Expectations (failing rows quarantined with the reason), stage them in DuckDB and write the
    clean parties as Parquet shards of about `shard_parties` parties to `s3://<work>/<run date>/<bank>/`.
-4. **screen_shard**, one mapped task per (bank, shard) on any worker: screen the shard, write its hits
+5. **screen_shard**, one mapped task per (bank, shard) on any worker: screen the shard, write its hits
    beside it. A retried shard overwrites its own hits, nothing else.
-5. **report_bank**, one mapped task per bank whose shards all succeeded: merge the hit shards (the
+6. **report_bank**, one mapped task per bank whose shards all succeeded: merge the hit shards (the
    report is byte-identical whatever the shard count) and publish it to
    `s3://<reports>/<bank>/<run date>/` with `manifest.json` last.
-6. **summarize** writes the regulator's cross-bank summary even when a bank failed, then fails the
+7. **summarize** writes the regulator's cross-bank summary even when a bank failed, then fails the
    run if any bank has no report; it also writes each bank's notification with time-limited links.
-7. **cleanup** deletes nights older than `retention_days` (infra/interdict.yml), whatever the
+8. **cleanup** deletes nights older than `retention_days` (infra/interdict.yml), whatever the
    night's outcome.
 
 Bad input (a missing column, an unreadable file) fails only that bank's task, without retries,
@@ -93,6 +98,19 @@ def interdict_nightly() -> None:
             raise _terminal(exc) from exc
 
     @task
+    def screen_register(lists: str) -> str:
+        """The register: ownership flags published to the regulator; flagged companies join the
+        watchlist the banks are screened against."""
+        from pipelines.registry.nightly import screen_registry_night as step
+
+        try:
+            return step(_run_date(), lists)
+        except Exception as exc:
+            raise _terminal(exc) from exc
+        finally:
+            _log_peak_memory()
+
+    @task
     def banks() -> list[str]:
         from pipelines.settings import Settings
 
@@ -167,7 +185,7 @@ def interdict_nightly() -> None:
         except Exception as exc:
             raise _terminal(exc) from exc
 
-    snapshot = prepare_watchlist()
+    snapshot = screen_register(prepare_watchlist())
     staged = stage_bank.expand(bank=banks())
     hits = screen_shard.partial(snapshot=snapshot).expand(shard_uri=shards(staged))
     results = report_bank.partial(snapshot=snapshot).expand_kwargs(hit_sets(staged, hits))

@@ -119,13 +119,13 @@ class Snapshot:
         (Celery and Kubernetes workers do not share the disk of the task that prepared it)."""
         folder = Path(path)
         work = ObjectStore.open(settings, settings.config.buckets.work)
-        published = work.get_bytes(paths.snapshot_key(run_date, SNAPSHOT_META))
+        published = work.get_bytes(paths.snapshot_key(run_date, SNAPSHOT_META, folder.name))
         local = folder / SNAPSHOT_META
         # A copy left by an earlier attempt of the night must be the snapshot published now.
         if not local.exists() or local.read_bytes() != published:
             tmp = folder.with_name(f"{folder.name}.fetch-{time.time_ns()}")
             for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
-                work.download(paths.snapshot_key(run_date, name), tmp / name)
+                work.download(paths.snapshot_key(run_date, name, folder.name), tmp / name)
             shutil.rmtree(folder, ignore_errors=True)
             try:
                 tmp.rename(folder)
@@ -209,7 +209,7 @@ def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
     (tmp / SNAPSHOT_META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
     work = ObjectStore.open(settings, settings.config.buckets.work)
     for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
-        work.put_file(paths.snapshot_key(run_date, name), tmp / name)
+        work.put_file(paths.snapshot_key(run_date, name, out.name), tmp / name)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
 
@@ -474,6 +474,10 @@ def summarize_night(run_date: str, results: list[dict[str, Any]], settings: Sett
     if snap.exists():
         snapshot_meta = json.loads(snap.read_text(encoding="utf-8"))
     summary = regulator_summary(run_date, [done[b] for b in configured if b in done], failed, snapshot_meta)
+    register = _register_status(settings, run_date)
+    summary["register"] = register
+    if register.get("error"):
+        summary["status"] = "incomplete"
     body = json.dumps(summary, indent=2, sort_keys=True).encode("utf-8")
     local = settings.run_dir(run_date) / "summary.json"
     local.parent.mkdir(parents=True, exist_ok=True)
@@ -487,4 +491,16 @@ def summarize_night(run_date: str, results: list[dict[str, Any]], settings: Sett
     log.info("night %s: %d banks reported, failed: %s", run_date, len(done), failed or "none")
     if failed:
         raise InterdictError(f"night {run_date} incomplete: no report for {', '.join(failed)} (see task logs)")
+    if register.get("error"):
+        raise InterdictError(f"night {run_date} incomplete: the register could not be screened: {register['error']}")
     return reports.uri(key)
+
+
+def _register_status(settings: Settings, run_date: str) -> dict[str, Any]:
+    """The register step's outcome (written by pipelines.registry.nightly), if it ran."""
+    work = ObjectStore.open(settings, settings.config.buckets.work)
+    try:
+        status: dict[str, Any] = json.loads(work.get_bytes(paths.register_status_key(run_date)))
+    except ObjectNotFound:
+        return {"delivered": None}
+    return status

@@ -79,5 +79,13 @@ def stage_key(run_date: str, bank: str, name: str) -> str:
     return f"{work_prefix(run_date, bank)}stage/{name}"
 
 
-def snapshot_key(run_date: str, name: str) -> str:
-    return f"{check_run_date(run_date)}/watchlist/{name}"
+def snapshot_key(run_date: str, name: str, snapshot: str = "watchlist") -> str:
+    """A file of the night's snapshot ``snapshot`` (the lists, or the lists with ownership flags)."""
+    if snapshot not in {"watchlist", "watchlist-ownership"}:
+        raise ValueError(f"unknown snapshot {snapshot!r}")
+    return f"{check_run_date(run_date)}/{snapshot}/{name}"
+
+
+def register_status_key(run_date: str) -> str:
+    """The register step's outcome for the night, in the work bucket."""
+    return f"{check_run_date(run_date)}/registry/register.json"

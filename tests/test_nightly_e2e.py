@@ -20,7 +20,7 @@ from pipelines.airflow_local import init_db, run_night
 from pipelines.landing import land_bank_extracts
 from pipelines.lists import load_directory, sample_lists_dir
 from pipelines.nightly import screen_bank
-from pipelines.samples.banks import generate_banks
+from pipelines.samples.night import generate_night, land_night
 from pipelines.settings import Settings
 from pipelines.storage import AccessDenied, ObjectStore, sha256_bytes
 
@@ -64,12 +64,11 @@ def night(s3_home: Path) -> Night:
     settings = Settings.from_env()
     watchlist = load_directory(sample_lists_dir()).watchlist
     samples_dir = s3_home / "samples" / RUN_DATE
-    samples = generate_banks(
+    sample = generate_night(
         samples_dir, watchlist, [b.id for b in settings.config.banks],
-        run_date=date.fromisoformat(RUN_DATE), seed=7, parties=400,
+        run_date=date.fromisoformat(RUN_DATE), seed=7, parties=400, companies=300,
     )
-    for sample in samples:
-        land_bank_extracts(settings, sample.bank, RUN_DATE, sample.files)
+    land_night(settings, RUN_DATE, sample)
     init_db(settings)
     log_file = s3_home / "logs" / f"{RUN_DATE}.log"
     code = run_night(settings, RUN_DATE, retry_delay_seconds=1, log_file=log_file)
@@ -89,6 +88,18 @@ def test_night_completes_for_every_bank(night: Night) -> None:
     assert sorted(b["bank"] for b in summary["banks"]) == sorted(night.banks)
     regulator = night.reports("regulator").get_bytes(paths.regulator_prefix(RUN_DATE) + "summary.json")
     assert json.loads(regulator)["status"] == "complete"
+    assert summary["register"]["delivered"] is True
+    assert sum(summary["register"]["flagged"].values()) > 0
+
+
+def test_customers_that_are_flagged_companies_alert(night: Night) -> None:
+    planted = [t for t in _truth(night) if t["list_source"] == "OWNERSHIP" and t["expected"] == "match"]
+    assert planted, "the sample plants flagged companies among customers"
+    for bank in night.banks:
+        hits = night.hits(bank).filter(pl.col("list_source") == "OWNERSHIP")
+        found = set(zip(hits["record_id"], hits["entry_id"], strict=True))
+        for t in (t for t in planted if t["bank"] == bank):
+            assert (t["record_id"], t["entry_id"]) in found, t
 
 
 def test_planted_matches_are_reported(night: Night) -> None:
@@ -148,7 +159,8 @@ def test_rerun_replaces_the_night_with_an_identical_report(night: Night) -> None
     prefix = paths.report_prefix(bank, RUN_DATE)
     store = night.reports()
     before = {k: sha256_bytes(store.get_bytes(k)) for k in store.list_keys(prefix)}
-    snapshot = str(night.settings.run_dir(RUN_DATE) / "watchlist")
+    # The snapshot the night screened against: the lists extended with the register's flags.
+    snapshot = str(night.settings.run_dir(RUN_DATE) / "watchlist-ownership")
     screen_bank(bank, RUN_DATE, snapshot, night.settings)
     after = {k: sha256_bytes(store.get_bytes(k)) for k in store.list_keys(prefix)}
     assert after == before

@@ -9,11 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.airflow_local import LocalAirflow, init_db, run_night
-from pipelines.landing import land_bank_extracts, land_register
 from pipelines.lists import load_directory, sample_lists_dir
 from pipelines.localstore import ensure_running
-from pipelines.samples.banks import generate_banks
-from pipelines.samples.registry import generate_register
+from pipelines.samples.night import generate_night, land_night
 from pipelines.settings import Settings
 
 
@@ -58,6 +56,12 @@ def print_summary(settings: Settings, run_date: str) -> bool:
     for bank in summary["banks"]:
         print(f"{bank['bank']:<10} {bank['parties_screened']:>8} {bank['hits']:>6} "
               f"{bank['rows_quarantined']:>12}  {bank['manifest']}")
+    register = summary.get("register") or {}
+    if register.get("delivered"):
+        print(f"register: {register['companies']} companies, {register['edges']} ownership edges, "
+              f"flagged {register['flagged']} -> {register['manifest']}")
+    elif register.get("error"):
+        print(f"register: FAILED — {register['error']}")
     for bank in summary["failed_banks"]:
         print(f"{bank:<10} FAILED — no report tonight; see the screen_bank task log")
     print(f"status: {summary['status']}")
@@ -94,14 +98,11 @@ def run_demo(args: argparse.Namespace) -> int:
     watchlist = load_directory(lists_dir).watchlist
     out = settings.home / "samples" / run_date
     banks = [b.id for b in settings.config.banks]
-    samples = generate_banks(out, watchlist, banks, run_date=date.fromisoformat(run_date),
-                             seed=args.seed, parties=args.parties)
-    register = generate_register(out / "registry", watchlist, seed=args.seed, companies=args.companies)
+    night = generate_night(out, watchlist, banks, run_date=date.fromisoformat(run_date), seed=args.seed,
+                           parties=args.parties, companies=args.companies)
     print(f"[4/5] banks land their extracts in s3://{settings.config.buckets.landing}/<bank>/{run_date}/, "
           f"the register in registry/{run_date}/")
-    for s in samples:
-        land_bank_extracts(settings, s.bank, run_date, s.files)
-    land_register(settings, run_date, [Path(f) for f in register["files"]])
+    land_night(settings, run_date, night)
     log_file = settings.home / "logs" / f"night-{run_date}.log"
     print(f"[5/5] airflow dags test interdict_nightly {run_date} (log: {log_file})")
     code = run_night(settings, run_date, retry_delay_seconds=5, log_file=log_file)

@@ -6,11 +6,9 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from pipelines.landing import land_bank_extracts, land_register
 from pipelines.lists import load_directory, sample_lists_dir
 from pipelines.localstore import ensure_running
-from pipelines.samples.banks import generate_banks
-from pipelines.samples.registry import generate_register
+from pipelines.samples.night import generate_night, land_night
 from pipelines.settings import Settings
 
 
@@ -41,18 +39,16 @@ def run(args: argparse.Namespace) -> int:
     out = args.out or settings.home / "samples" / run_date.isoformat()
     lists_dir = args.lists or settings.lists_dir or sample_lists_dir()
     watchlist = load_directory(lists_dir).watchlist
-    samples = generate_banks(out, watchlist, banks, run_date=run_date, seed=args.seed, parties=args.parties)
-    register = generate_register(out / "registry", watchlist, seed=args.seed, companies=args.companies)
-    print(f"registry: {args.companies} companies -> {out / 'registry'} ({register['flagged']} planted flags)")
-    for s in samples:
+    night = generate_night(out, watchlist, banks, run_date=run_date, seed=args.seed, parties=args.parties,
+                           companies=args.companies)
+    print(f"registry: {night.register['companies']} companies, {night.register['flagged']} planted flags "
+          f"-> {out / 'registry'}")
+    for s in night.banks:
         print(f"{s.bank}: {s.customers} customers, {s.payments} payments, {s.planted} planted matches, "
               f"{s.near_misses} near misses, {s.defects} defective rows -> {out / s.bank}")
     if args.land:
         if settings.endpoint_is_local:
             ensure_running(settings)
-        for s in samples:
-            for uri in land_bank_extracts(settings, s.bank, run_date.isoformat(), s.files):
-                print(f"landed {uri}")
-        for uri in land_register(settings, run_date.isoformat(), [Path(f) for f in register["files"]]):
+        for uri in land_night(settings, run_date.isoformat(), night):
             print(f"landed {uri}")
     return 0

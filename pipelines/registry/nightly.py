@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from pipelines import paths
+from pipelines.errors import InterdictError
 from pipelines.nightly import SNAPSHOT_META, Snapshot
 from pipelines.publish import publish_report_set
 from pipelines.registry.resolve import flagged_companies_as_watchlist, screen_register
@@ -36,8 +37,11 @@ def _flat(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _write_extended_snapshot(base: Snapshot, derived: Watchlist, out: Path, register: dict[str, Any]) -> None:
-    """``base`` plus the derived OWNERSHIP entries, written as a snapshot folder (atomically)."""
+def _write_extended_snapshot(
+    base: Snapshot, derived: Watchlist, out: Path, register: dict[str, Any], work: ObjectStore, run_date: str
+) -> None:
+    """``base`` plus the derived OWNERSHIP entries, written as a snapshot folder (atomically) and
+    published to the work bucket for workers on other machines."""
     extended = Watchlist.concat([base.watchlist(), derived])
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -47,32 +51,56 @@ def _write_extended_snapshot(base: Snapshot, derived: Watchlist, out: Path, regi
     meta = {**base.meta, "register": register}
     meta["entries"] = {**base.meta.get("entries", {}), "OWNERSHIP": derived.entries.height}
     (tmp / SNAPSHOT_META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+    for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
+        work.put_file(paths.snapshot_key(run_date, name, out.name), tmp / name)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
 
 
+def _record(settings: Settings, run_date: str, status: dict[str, Any]) -> None:
+    body = json.dumps(status, indent=2, sort_keys=True)
+    local = settings.run_dir(run_date) / "registry" / REGISTER_STATUS
+    local.parent.mkdir(parents=True, exist_ok=True)
+    local.write_text(body, encoding="utf-8")
+    work = ObjectStore.open(settings, settings.config.buckets.work)
+    work.put_bytes(paths.register_status_key(run_date), body.encode("utf-8"), "application/json")
+
+
 def screen_registry_night(run_date: str, snapshot_dir: str, settings: Settings | None = None) -> str:
     """Screen the register landed for ``run_date``; returns the snapshot folder the banks screen
-    against (the night's lists, plus flagged companies when a register was delivered)."""
+    against: the night's lists plus flagged companies, or the lists alone when no register was
+    delivered or it could not be used (the outcome is recorded for the night's summary, which
+    then fails the night; the banks are still screened)."""
     settings = settings or Settings.from_env()
     paths.check_run_date(run_date)
-    started = time.monotonic()
-    base = Snapshot.open(snapshot_dir)
-    work = settings.run_dir(run_date) / "registry"
-    shutil.rmtree(work, ignore_errors=True)
     landing = ObjectStore.open(settings, settings.config.buckets.landing)
     prefix = paths.registry_prefix(run_date)
-    keys = landing.list_keys(prefix)
-    if not keys:
+    if not landing.list_keys(prefix):
         log.warning("no register extract landed under %s: banks are screened against the lists only",
                     landing.uri(prefix))
-        status = {"delivered": False, "prefix": landing.uri(prefix)}
-        (work).mkdir(parents=True, exist_ok=True)
-        (work / REGISTER_STATUS).write_text(json.dumps(status, indent=2), encoding="utf-8")
+        _record(settings, run_date, {"delivered": False, "prefix": landing.uri(prefix)})
         return snapshot_dir
+    try:
+        status, extended = _screen(settings, run_date, snapshot_dir, landing, prefix)
+    except InterdictError as exc:
+        if exc.transient:
+            raise
+        log.error("register %s could not be screened: %s", run_date, exc)
+        _record(settings, run_date, {"delivered": True, "error": str(exc), "prefix": landing.uri(prefix)})
+        return snapshot_dir
+    _record(settings, run_date, status)
+    return extended
 
+
+def _screen(
+    settings: Settings, run_date: str, snapshot_dir: str, landing: ObjectStore, prefix: str
+) -> tuple[dict[str, Any], str]:
+    started = time.monotonic()
+    base = Snapshot.fetch(snapshot_dir, run_date, settings)
+    work = settings.run_dir(run_date) / "registry"
+    shutil.rmtree(work, ignore_errors=True)
     inputs = []
-    for key in keys:
+    for key in landing.list_keys(prefix):
         name = key[len(prefix):]
         digest = landing.download(key, work / "input" / name)
         inputs.append({"uri": landing.uri(key), "sha256": digest})
@@ -102,13 +130,12 @@ def screen_registry_night(run_date: str, snapshot_dir: str, settings: Settings |
     reports = ObjectStore.open(settings, settings.config.buckets.reports)
     uri = publish_report_set(reports, paths.regulator_prefix(run_date) + "register/", files, manifest)
     status = {"delivered": True, "manifest": uri, **counts}
-    (work / REGISTER_STATUS).write_text(json.dumps(status, indent=2, sort_keys=True), encoding="utf-8")
-
     out = settings.run_dir(run_date) / "watchlist-ownership"
-    _write_extended_snapshot(base, flagged_companies_as_watchlist(flags), out, status)
+    work_store = ObjectStore.open(settings, settings.config.buckets.work)
+    _write_extended_snapshot(base, flagged_companies_as_watchlist(flags), out, status, work_store, run_date)
     log.info(
         "register %s: %d companies, %d edges, %d flagged %s, %d quarantined in %.1fs -> %s",
         run_date, result.companies, result.edges, flags.height, result.flagged, result.quarantined,
         time.monotonic() - started, uri,
     )
-    return str(out)
+    return status, str(out)

@@ -346,7 +346,12 @@ def generate_bank(
         elif defect == "bad_country":
             row.update(nationality="XX", country="XX")
         else:
-            row.update(customer_id=customers[(i + 1) % n_customers]["customer_id"])
+            # Both rows sharing the id are quarantined: the twin must not be a planted row either.
+            j = rng.randrange(n_customers)
+            while j in used:
+                j = rng.randrange(n_customers)
+            used.add(j)
+            row.update(customer_id=customers[j]["customer_id"])
         truth.append({
             "bank": bank, "file": "customers", "record_id": f"customer:{row['customer_id']}", "uid": "",
             "list_source": "", "entry_id": "", "listed_name": "", "planted_name": row["full_name"],

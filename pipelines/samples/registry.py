@@ -465,3 +465,27 @@ def generate_register(out_dir: Path, watchlist: Watchlist, *, seed: int = 7, com
         "files": [str(companies_path), str(officers_path), str(psc_path)],
         "truth": str(truth_path),
     }
+
+
+def planted_flags_watchlist(written: dict[str, Any]) -> Watchlist:
+    """The companies a sample register plants as flagged, as OWNERSHIP list entries (what the
+    register step will derive), so that the bank sample can plant them among customers."""
+    truth = json.loads(Path(written["truth"]).read_text(encoding="utf-8"))
+    flagged: dict[str, str] = truth["flagged"]
+    with Path(written["files"][0]).open(encoding="utf-8", newline="") as fh:
+        names = {row[" CompanyNumber"]: row["CompanyName"] for row in csv.DictReader(fh)}
+    rows = [(number, names[number]) for number in sorted(flagged) if number in names]
+    entries = pl.DataFrame(
+        {
+            "uid": [f"OWNERSHIP:{n}" for n, _ in rows],
+            "list_source": ["OWNERSHIP"] * len(rows),
+            "entry_id": [n for n, _ in rows],
+            "entity_type": ["organization"] * len(rows),
+            "primary_name": [name for _, name in rows],
+        }
+    )
+    names_table = entries.select(
+        "uid", pl.col("primary_name").alias("name"), pl.lit("strong").alias("strength"),
+        pl.lit("primary").alias("name_type"), pl.lit("Latin").alias("script"),
+    )  # fmt: skip
+    return Watchlist(entries=entries, names=names_table).conformed()
