@@ -64,21 +64,26 @@ def read_extract(path: Path, kind: str, *, encoding: str | None = None, delimite
     path = Path(path)
     dataset = spec(kind)
     data = _read_bytes(path)
+    sample = ""
     if data[:4] == b"PAR1":
         frame = _read_parquet(path, data)
     else:
         text, replaced = _decode(path, data, encoding)
-        head = text.lstrip()[:1]
-        if head in ("[", "{"):
+        sample = text[:65536]
+        if text.lstrip()[:1] in ("[", "{"):
             frame = _read_json(path, text)
         else:
-            _refuse_binary(path, text)
-            frame = _read_csv(path, text, delimiter)
+            try:
+                frame = _read_csv(path, text, delimiter)
+            except InputError:
+                _refuse_binary(path, sample)  # the clearer message when it is not text at all
+                raise
         if replaced:
             frame = _flag_replacement_chars(frame, encoding or "utf-8")
     frame = _canonical_columns(path, frame, dataset.columns)
     missing = [c for c in dataset.required if c not in frame.columns]
     if missing:
+        _refuse_binary(path, sample)
         found = [c for c in frame.columns if c not in (ROW, PROBLEM)]
         raise InputError(path, _missing_message(missing, found))
     log.info("read %s: %d records, %d columns", path, frame.height, frame.width - 2)
@@ -175,8 +180,9 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bool]:
     return text.removeprefix("\ufeff"), False
 
 
-def _refuse_binary(path: Path, text: str) -> None:
-    sample = text[:65536]
+def _refuse_binary(path: Path, sample: str) -> None:
+    """Binary content gets its own message; called once the text has failed to read as an extract
+    (a real extract with NUL bytes in a few fields is read, and those rows are quarantined)."""
     controls = len(_CONTROL.findall(sample))
     if controls > max(8, len(sample) // 20):
         raise InputError(path, "not a CSV or Parquet file: binary content")
@@ -357,7 +363,7 @@ def _header(path: Path, record: list[str], line: int) -> list[str]:
     names = []
     for i, raw in enumerate(record):
         name = raw.strip().strip('"').strip().removeprefix("\ufeff")
-        names.append(name or f"column_{i + 1}")
+        names.append(name if name and not _special_name(name) else f"column_{i + 1}")
     while len(names) > 1 and re.fullmatch(r"column_\d+", names[-1]) and not record[len(names) - 1].strip():
         names.pop()  # trailing delimiters after the last name
     seen: set[str] = set()
@@ -369,6 +375,11 @@ def _header(path: Path, record: list[str], line: int) -> list[str]:
         if reserved in seen:
             raise InputError(path, f"line {line}: the header uses the reserved column name {reserved!r}")
     return names
+
+
+def _special_name(name: str) -> bool:
+    """Names polars reads as a wildcard or a regex (``*``, ``^…$``): renamed ``column_<n>``."""
+    return name == "*" or (name.startswith("^") and name.endswith("$"))
 
 
 def _fit(record: list[str], width: int, line: int) -> tuple[list[str], str | None]:
@@ -449,8 +460,10 @@ def _read_json(path: Path, text: str) -> pl.DataFrame:
             data[c].append(flat.get(c) if flat else None)
         rows.append(number)
         problems.append(problem)
-    frame = pl.DataFrame(data, schema=dict.fromkeys(columns, pl.String()))
-    frame = frame.with_columns(pl.Series(ROW, rows, dtype=pl.Int64), pl.Series(PROBLEM, problems, dtype=pl.String))
+    if not columns and problems:
+        raise InputError(path, f"no record could be read: {problems[0]}")
+    schema: dict[str, pl.DataType] = {**dict.fromkeys(columns, pl.String()), ROW: pl.Int64(), PROBLEM: pl.String()}
+    frame = pl.DataFrame({**data, ROW: rows, PROBLEM: problems}, schema=schema)
     return _tidy_strings(frame)
 
 
@@ -460,7 +473,8 @@ def _json_record(item: object, where: str, number: int) -> tuple[int, dict[str, 
     flat: dict[str, str | None] = {}
     _flatten(item, "", flat)
     # The Companies House PSC snapshot wraps each record as {"company_number", "data": {...}}.
-    return number, {k.removeprefix("data."): v for k, v in flat.items()}, None
+    renamed = {k.removeprefix("data."): v for k, v in flat.items()}
+    return number, {(f"column_{k}" if _special_name(k) else k): v for k, v in renamed.items()}, None
 
 
 def _flatten(value: object, prefix: str, out: dict[str, str | None]) -> None:
@@ -497,6 +511,8 @@ def _read_parquet(path: Path, data: bytes) -> pl.DataFrame:
     for reserved in (ROW, PROBLEM):
         if reserved in frame.columns:
             raise InputError(path, f"the file uses the reserved column name {reserved!r}")
+    special = {name: f"column_{i + 1}" for i, name in enumerate(frame.columns) if _special_name(name)}
+    frame = frame.rename(special) if special else frame
     exprs = []
     for name, dtype in frame.schema.items():
         try:

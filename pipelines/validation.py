@@ -85,12 +85,15 @@ def validate(
     previous_rows: int | None = None,
     today: dt.date | None = None,
     max_rejected_share: float | None = DEFAULT_MAX_REJECTED_SHARE,
+    column_batches: bool | None = None,
 ) -> ValidationResult:
     """Validate ``frame`` (as read by ``read_extract``) against the suite of dataset ``kind``.
 
     ``source`` names the file in messages; ``previous_rows`` is the same bank's row count of the
     previous night (a drop of 90 % or more refuses the extract); ``max_rejected_share`` refuses an
     extract where one row rule fails on more than that share of rows (None: never).
+    ``column_batches`` runs the suite column by column (see ``_run_suite``; default: above
+    50,000 rows) — the same results, faster on large extracts.
     Raises :class:`DatasetRejected` on a dataset-level failure.
     """
     dataset = spec(kind)
@@ -102,11 +105,13 @@ def validate(
 
     ctx = SuiteContext(today=(today or dt.date.today()).isoformat(), previous_rows=previous_rows)
     view = _checked_view(frame, dataset, ctx)
-    gx_result = _run_suite(view, dataset, ctx)
+    split = view.height > _SPLIT_ROWS if column_batches is None else column_batches
+    gx_result = _run_suite(view, dataset, ctx, split=split)
 
     failures: list[pl.DataFrame] = []
     dataset_failures: list[str] = []
     rule_counts: dict[str, int] = {}
+    rule_columns: dict[str, str | None] = {}
     for item in gx_result["results"]:
         meta = item["expectation_config"].get("meta") or {}
         rule = meta.get("rule", item["expectation_config"]["type"])
@@ -117,6 +122,7 @@ def validate(
         if meta.get("level") == "row":
             positions = item["result"].get("unexpected_index_list") or []
             rule_counts[rule] = len(positions)
+            rule_columns[rule] = meta.get("column")
             if positions:
                 failures.append(_failure_rows(frame, positions, rule, meta))
         elif not item["success"]:
@@ -128,7 +134,7 @@ def validate(
     failed = _combine(failures)
     rows_in = frame.height
     if max_rejected_share is not None:
-        systematic = _systematic_failures(frame, failures, rule_counts, rows_in, max_rejected_share)
+        systematic = _systematic_failures(frame, failures, rule_counts, rule_columns, rows_in, max_rejected_share)
         if systematic:
             raise DatasetRejected(source, systematic, stored)
 
@@ -307,11 +313,11 @@ def _batch_definition(kind: str) -> Any:
         return asset.add_batch_definition_whole_dataframe("whole")
 
 
-def _run_suite(view: pl.DataFrame, dataset: DatasetSpec, ctx: SuiteContext) -> dict[str, Any]:
+def _run_suite(view: pl.DataFrame, dataset: DatasetSpec, ctx: SuiteContext, *, split: bool) -> dict[str, Any]:
     """Validate ``view`` with the dataset's suite; the result as JSON.
 
     Great Expectations filters the whole batch for every column rule, which costs most of the
-    time on wide, long frames; above ``_SPLIT_ROWS`` rows the suite therefore runs as one
+    time on wide, long frames; with ``split`` the suite therefore runs as one
     sub-suite per column, each on a one-column batch, and the results are merged in suite order.
     """
     context = _context()  # before building: a suite needs an active context
@@ -319,7 +325,7 @@ def _run_suite(view: pl.DataFrame, dataset: DatasetSpec, ctx: SuiteContext) -> d
     groups: dict[str | None, list[Any]] = {}
     for order, expectation in enumerate(expectations):
         expectation.meta = {**(expectation.meta or {}), "order": order}
-        column = getattr(expectation, "column", None) if view.height > _SPLIT_ROWS else None
+        column = getattr(expectation, "column", None) if split else None
         groups.setdefault(column, []).append(expectation)
     results: list[dict[str, Any]] = []
     statistics: dict[str, Any] = {}
@@ -395,7 +401,12 @@ def _combine(failures: list[pl.DataFrame]) -> pl.DataFrame:
 
 
 def _systematic_failures(
-    frame: pl.DataFrame, failures: list[pl.DataFrame], counts: dict[str, int], rows_in: int, share: float
+    frame: pl.DataFrame,
+    failures: list[pl.DataFrame],
+    counts: dict[str, int],
+    columns: dict[str, str | None],
+    rows_in: int,
+    share: float,
 ) -> list[str]:
     messages = []
     for failed in failures:
@@ -405,10 +416,15 @@ def _systematic_failures(
             examples = "; ".join(failed["reason"].head(_EXAMPLES).to_list())
             rows = ", ".join(str(r) for r in frame[ROW].gather(failed[_POS].head(_EXAMPLES)).to_list())
             messages.append(
-                f"rule {rule} fails on {count} of {rows_in} rows ({count / rows_in:.0%}), "
+                f"rule {rule}{_in_column(columns.get(rule))} fails on {count} of {rows_in} rows "
+                f"({count / rows_in:.0%}), "
                 f"a systematic problem, e.g. rows {rows}: {examples}"
             )
     return messages
+
+
+def _in_column(column: str | None) -> str:
+    return f" (column {column!r})" if column and column != PROBLEM else ""
 
 
 def _missing_columns(missing: list[str], found: list[str]) -> str:

@@ -78,5 +78,5 @@ def test_dataset_refusal_still_writes_the_summary(tmp_path: Path, capsys: pytest
     out = tmp_path / "out"
     code = main(["validate", str(source), "--kind", "customers", "--out", str(out), "--no-docs"])
     assert code == 1
-    assert "rule date_of_birth_format fails on 12 of 12 rows" in capsys.readouterr().err
+    assert "rule date_of_birth_format (column 'date_of_birth') fails on 12 of 12 rows" in capsys.readouterr().err
     assert "date_of_birth_format" in json.loads((out / "summary.json").read_text())["refused"]

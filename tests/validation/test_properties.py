@@ -60,6 +60,21 @@ def test_any_text_gives_rows_or_one_input_error(text: str) -> None:
         path.unlink()
 
 
+@FAST
+@given(st.lists(st.one_of(st.text(max_size=40), st.just('{"customer_id": "C1", "data": {"kind": "x"}}')), max_size=6))
+def test_json_like_text_gives_rows_or_one_input_error(lines: list[str]) -> None:
+    path = write(("{" + "\n".join(lines)).encode("utf-8", errors="surrogatepass"), ".jsonl")
+    try:
+        frame = read_extract(path, "psc")
+    except InputError as error:
+        assert str(error).startswith(f"{path}: ")
+    else:
+        assert {"company_number", "kind"} <= set(frame.columns)
+        assert frame["_row"].is_sorted()
+    finally:
+        path.unlink()
+
+
 def _rows(values: st.SearchStrategy[str]) -> st.SearchStrategy[list[list[str]]]:
     row = st.tuples(st.from_regex(r"C[0-9]{1,6}", fullmatch=True), values, values, values, values)
     return st.lists(row.map(list), max_size=25)
