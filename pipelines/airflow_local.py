@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import signal
 import socket
@@ -193,14 +194,22 @@ class LocalAirflow:
 
     def run_night(self, run_date: str, timeout: float = 6 * 3600) -> NightRun:
         """Trigger the night for ``run_date`` and wait until it finishes."""
-        run_id = f"local__{run_date}__{time.time_ns()}"
+        logical = f"{run_date}T00:00:00+00:00"
         started = time.monotonic()
-        done = subprocess.run(
-            [_airflow(), "dags", "trigger", DAG_ID, "--run-id", run_id, "--logical-date", f"{run_date}T00:00:00+00:00"],
-            env=self.env, capture_output=True, text=True,
+        earlier = self._query(
+            "SELECT run_id FROM dag_run WHERE dag_id = ? AND logical_date LIKE ?", DAG_ID, f"{run_date} 00:00:00%",
         )
+        if earlier:
+            # One run per logical date: a night run again is its earlier run cleared and re-run.
+            run_id = str(earlier[0][0])
+            command = [_airflow(), "tasks", "clear", DAG_ID, "--start-date", logical, "--end-date", logical, "--yes"]
+        else:
+            run_id = f"local__{run_date}__{time.time_ns()}"
+            command = [_airflow(), "dags", "trigger", DAG_ID, "--run-id", run_id, "--logical-date", logical]
+        done = subprocess.run(command, env=self.env, capture_output=True, text=True)
         if done.returncode != 0:
-            raise InterdictError(f"airflow dags trigger failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+            raise InterdictError(f"{' '.join(command[1:4])} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        self._wait(lambda: self._run_state(run_id) not in ("success", "failed"), 60, f"run {run_id} to start")
         finished = ("success", "failed")
         self._wait(lambda: self._run_state(run_id) in finished, timeout, f"run {run_id}")
         rows = self._query(
@@ -219,7 +228,8 @@ class LocalAirflow:
         """Each task instance's last log, by (task_id, map_index)."""
         out: dict[tuple[str, int], str] = {}
         base = self.home / "logs" / f"dag_id={DAG_ID}" / f"run_id={run_id}"
-        for path in sorted(base.glob("task_id=*/**/attempt=*.log")):
+        attempt = re.compile(r"attempt=(\d+)")
+        for path in sorted(base.glob("task_id=*/**/attempt=*.log"), key=lambda p: int(attempt.findall(str(p))[-1])):
             task_id = next(p.split("=", 1)[1] for p in path.parts if p.startswith("task_id="))
             index = next((int(p.split("=", 1)[1]) for p in path.parts if p.startswith("map_index=")), -1)
             out[(task_id, index)] = path.read_text(errors="replace")
