@@ -13,6 +13,7 @@ from expectations._base import (
     PARTIAL_DATE,
     DatasetSpec,
     SuiteContext,
+    between,
     in_set,
     matches,
     max_length,
@@ -34,6 +35,7 @@ def derived(ctx: SuiteContext) -> Mapping[str, pl.Expr]:
         "__entity_type": pl.col("entity_type").str.to_lowercase(),
         "__country": pl.col("country").str.to_uppercase(),
         "__gender": pl.col("gender").str.to_lowercase(),
+        "__dob_year": pl.col("dob").str.slice(0, 4).cast(pl.Int64, strict=False),
     }
 
 
@@ -52,6 +54,14 @@ def rules(ctx: SuiteContext) -> list[Expectation]:
             source="entity_type",
         ),
         matches("dob", PARTIAL_DATE, "dob_format", "dob is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        between(
+            "__dob_year",
+            "dob_plausible",
+            f"dob is before 1900 or after {ctx.today[:4]}",
+            min_value=1900,
+            max_value=int(ctx.today[:4]),
+            source="dob",
+        ),
         in_set("__country", COUNTRY_CODES, "country_iso", "country is not an ISO 3166 country code", source="country"),
         max_length("id_number", 100, "id_number_length", "id_number is longer than 100 characters"),
         in_set("__gender", GENDERS, "gender_valid", "gender is not male, female or other", source="gender"),

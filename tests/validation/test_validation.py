@@ -288,3 +288,17 @@ def test_column_batches_give_the_same_result() -> None:
     assert [r["expectation_config"]["meta"]["rule"] for r in split.gx_results["results"]] == [
         r["expectation_config"]["meta"]["rule"] for r in whole.gx_results["results"]
     ]
+
+
+def test_party_dates_of_birth_must_be_plausible() -> None:
+    frame = pl.DataFrame(
+        {
+            "record_id": ["a", "b", "c"],
+            "name": ["Al", "Bo", "Cy"],
+            "entity_type": ["Person"] * 3,
+            "dob": ["1970", "2999-01", "1850-02-03"],
+        }
+    )
+    result = validate_parties(frame, source="parties.csv", today=TODAY)
+    assert result.quarantine["rule"].to_list() == ["dob_plausible", "dob_plausible"]
+    assert result.quarantine["reason"][0] == "dob is before 1900 or after 2026: '2999-01'"
