@@ -202,20 +202,29 @@ def normalise(name: str) -> NormalName:
 
 
 def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
-    """Keys that a name and its likely variants share: consonant skeletons of each token, of each
-    pair of tokens, and of adjacent tokens run together (for split and merged tokens)."""
-    tokens = [t for t in name.tokens if len(t) > 1][:max_tokens]
+    """Keys that a name and its likely variants share.
+
+    - ``w:`` the whole normalised name (exact matches; never capped by frequency);
+    - ``t:`` the consonant skeleton of each token of three consonants or more, of adjacent tokens
+      run together (split and merged tokens) and of the whole name;
+    - ``p:`` the skeletons of each pair of tokens;
+    - ``i:`` the skeleton of one token with the initial of another (a changed given name).
+    """
+    tokens = sorted({t for t in name.tokens if len(t) > 1})[:max_tokens]
     skels = sorted({skeleton(t) for t in tokens})
+    keys = [f"w:{name.sorted}"]
     # Skeletons shorter than three consonants ("li", "jn") say little on their own: such tokens
-    # take part only through pairs.
-    keys = [f"t:{s}" for s in skels if len(s) >= MIN_KEY_LENGTH]
+    # take part through pairs.
+    keys.extend(f"t:{s}" for s in skels if len(s) >= MIN_KEY_LENGTH)
     keys.extend(f"p:{a}|{b}" for i, a in enumerate(skels) for b in skels[i + 1 :])
+    keys.extend(
+        f"i:{skeleton(a)}|{b[0]}" for a in tokens for b in tokens if a != b and len(skeleton(a)) >= MIN_KEY_LENGTH
+    )
     merged = (skeleton(a + b) for a, b in zip(name.full_tokens, name.full_tokens[1:], strict=False))
     keys.extend(f"t:{s}" for s in merged if len(s) >= MIN_KEY_LENGTH)
-    whole = skeleton(name.joined)
-    if len(tokens) > 1 or not keys:
-        keys.append(f"t:{whole}")
-    return keys
+    if len(tokens) > 1:
+        keys.append(f"t:{skeleton(name.joined)}")
+    return list(dict.fromkeys(keys))
 
 
 def normalise_many(names: Iterable[str]) -> list[NormalName]:

@@ -52,7 +52,7 @@ def name_forms(names: pl.Series) -> NameForms:
             "idx": pl.Series(np.arange(len(values), dtype=np.uint32)),
             "name": pl.Series(values, dtype=pl.String),
             **{k: pl.Series(v, dtype=pl.String) for k, v in columns.items()},
-            "ntok": pl.Series([len(n.tokens) for n in normal], dtype=pl.Int32),
+            "ntok": pl.Series([len(set(n.tokens)) for n in normal], dtype=pl.Int32),
             "legal_form": pl.Series([n.legal_form for n in normal], dtype=pl.String),
         }
     )
@@ -67,7 +67,7 @@ def name_forms(names: pl.Series) -> NameForms:
         frame=frame,
         keys=pl.DataFrame({"idx": pl.Series(key_idx, dtype=pl.UInt32), "key": pl.Series(keys, dtype=pl.String)}),
         arrays=arrays,
-        ntok=np.array([len(n.tokens) for n in normal], dtype=np.int32),
+        ntok=np.array([len(set(n.tokens)) for n in normal], dtype=np.int32),
         abjad=np.array([n.abjad for n in normal], dtype=np.bool_),
         particles=np.array([n.full != n.joined for n in normal], dtype=np.bool_),
         skeleton_len=np.array([len(n.skeleton.replace(" ", "")) for n in normal], dtype=np.int32),
@@ -123,7 +123,13 @@ def prepare(watchlist: Watchlist, config: ScreeningConfig | None = None) -> Prep
     forms = name_forms(all_names["name"])
     names = all_names.join(forms.frame.select("name", pl.col("idx").alias("nid")), on="name", how="inner")
     keys = forms.keys.rename({"idx": "nid"}).unique()
-    frequent = keys.group_by("key").len().filter(pl.col("len") > config.max_key_frequency).select("key")
+    # Exact-name keys ("w:") are never capped: an exact match is always a candidate.
+    frequent = (
+        keys.group_by("key")
+        .len()
+        .filter((pl.col("len") > config.max_key_frequency) & ~pl.col("key").str.starts_with("w:"))
+        .select("key")
+    )
     keys = keys.join(frequent, on="key", how="anti")
     entries = wl.entries.select("uid", "list_source", "entry_id", "entity_type", "gender", "primary_name")
     dobs = wl.dobs.select("uid", "dob_from", "dob_to", "raw").filter(
