@@ -87,3 +87,30 @@ def test_nightly_dag_shape(parsed: dict[str, Any]) -> None:
 
 def test_parsing_imports_nothing_heavy(parsed: dict[str, Any]) -> None:
     assert parsed["heavy"] == [], f"DAG files import {parsed['heavy']} at parse time"
+
+
+def test_banks_come_from_the_configuration_when_the_night_runs(tmp_path: Path) -> None:
+    """A bank added to the configuration is screened the next night: the DAG does not fix the
+    banks at parse time, its ``banks`` task reads them when it runs."""
+    import yaml
+
+    config = tmp_path / "interdict.yml"
+    raw = yaml.safe_load((ROOT / "infra" / "interdict.yml").read_text(encoding="utf-8"))
+    raw["banks"].append({"id": "bank-new", "name": "New Bank"})
+    config.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    probe = textwrap.dedent(
+        """
+        import json, sys
+        from airflow.dag_processing.dagbag import DagBag
+        dag = DagBag(dag_folder=sys.argv[1]).dags["interdict_nightly"]
+        print(json.dumps(dag.get_task("banks").python_callable()))
+        """
+    )
+    env = dict(os.environ, AIRFLOW_HOME=str(tmp_path / "airflow"), AIRFLOW__CORE__LOAD_EXAMPLES="False",
+               INTERDICT_CONFIG=str(config))
+    done = subprocess.run([sys.executable, "-c", probe, str(ROOT / "dags")], capture_output=True, text=True,
+                          env=env, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    banks = json.loads(done.stdout.strip().splitlines()[-1])
+    assert banks[-1] == "bank-new"
+    assert len(banks) == len(raw["banks"])
