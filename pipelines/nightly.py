@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -44,7 +44,7 @@ from pipelines.report import quarantine_report
 from pipelines.settings import PROJECT_ROOT, Settings
 from pipelines.sharding import merge_hits, shard_count, split
 from pipelines.storage import ObjectNotFound, ObjectStore
-from pipelines.validation import to_parties, validate
+from pipelines.validation import render_data_docs, to_parties, validate
 from screening import ScreeningConfig, prepare, screen
 from screening.model import Watchlist
 
@@ -287,6 +287,7 @@ def stage_bank(bank: str, run_date: str, settings: Settings | None = None) -> di
     clean: dict[str, pl.DataFrame] = {}
     quarantined: dict[str, pl.DataFrame] = {}
     validations: dict[str, Any] = {}
+    gx_results: dict[str, Any] = {}
     for dataset in paths.BANK_DATASETS:
         key = paths.landing_key(bank, run_date, dataset)
         local = work / "input" / f"{dataset}.csv"
@@ -295,9 +296,13 @@ def stage_bank(bank: str, run_date: str, settings: Settings | None = None) -> di
         except ObjectNotFound:
             raise InputError(landing.uri(key), f"{bank} delivered no {dataset} extract for {run_date}") from None
         frame = read_extract(local, dataset, encoding=bank_cfg.encoding, delimiter=bank_cfg.delimiter)
-        result = validate(frame, dataset, source=landing.uri(key), previous_rows=previous_rows.get(dataset))
+        result = validate(
+            frame, dataset, source=landing.uri(key), previous_rows=previous_rows.get(dataset),
+            today=date.fromisoformat(run_date),
+        )
         clean[dataset], quarantined[dataset] = result.clean, result.quarantine
         validations[dataset] = result.summary
+        gx_results[dataset] = result.gx_results
         summary = result.summary
         if summary["rows_in"] != summary["rows_loaded"] + summary["rows_quarantined"]:
             raise InterdictError(f"{landing.uri(key)}: rows do not reconcile: {summary}")
@@ -322,6 +327,8 @@ def stage_bank(bank: str, run_date: str, settings: Settings | None = None) -> di
     for dataset in paths.BANK_DATASETS:
         store.put_bytes(paths.stage_key(run_date, bank, f"quarantine-{dataset}.parquet"),
                         _parquet_bytes(quarantined[dataset]))
+    store.put_bytes(paths.stage_key(run_date, bank, "gx-results.json"),
+                    json.dumps(gx_results, sort_keys=True, default=str).encode("utf-8"), "application/json")
     state = {"bank": bank, "run_date": run_date, "inputs": inputs, "validations": validations,
              "parties": parties.height}
     store.put_bytes(paths.stage_key(run_date, bank, "stage.json"),
@@ -401,9 +408,13 @@ def report_bank(
         "screening": {"thresholds": screening_config(settings).thresholds},
         "counts": {"parties_screened": parties_screened, "rows_quarantined": quarantine.height},
     }
+    gx_results = json.loads(store.get_bytes(paths.stage_key(run_date, bank, "gx-results.json")))
+    shutil.rmtree(work / "data-docs", ignore_errors=True)
+    docs = render_data_docs(gx_results, work / "data-docs").parent
     night = BankNight(
         bank=bank, bank_name=settings.config.bank(bank).name, run_date=run_date, hits=hits, parties=parties,
         watchlist=watchlist, quarantine=quarantine, validations=validations, manifest=manifest,
+        extra_files={f"data-docs/{p.name}": p for p in sorted(docs.glob("*.html"))},
     )
     delivered = deliver(night, reports, work / "report")
     quality = {d: {k: v.get(k) for k in ("rows_in", "rows_loaded", "rows_quarantined")} for d, v in validations.items()}

@@ -555,6 +555,18 @@ def _swapped(frame: pl.DataFrame) -> pl.Expr:
 # -- Great Expectations data docs -------------------------------------------------------------
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CACHE_BUSTER = re.compile(r"\?d=\d{8}T\d{6}\.\d+Z")
+
+
+def _deterministic(page: str) -> str:
+    """The rendered page without what changes from one rendering to the next (random element ids,
+    a time-stamped asset URL), so that a re-run of a night publishes the same bytes."""
+    ids: dict[str, str] = {}
+    page = _UUID.sub(lambda m: ids.setdefault(m.group(0), f"block-{len(ids) + 1}"), page)
+    return _CACHE_BUSTER.sub("", page)
+
+
 def render_data_docs(results: dict[str, dict[str, Any]], out_dir: Path) -> Path:
     """Render validation results (name -> ``ValidationResult.gx_results``) as Great Expectations
     data docs pages in ``out_dir``: one ``<name>.html`` each and an ``index.html``. Returns the
@@ -573,7 +585,7 @@ def render_data_docs(results: dict[str, dict[str, Any]], out_dir: Path) -> Path:
             continue
         loaded = ExpectationSuiteValidationResultSchema().load(result)
         page: str = view.render(renderer.render(loaded))  # type: ignore[no-untyped-call]
-        (out_dir / f"{safe}.html").write_text(page, encoding="utf-8")
+        (out_dir / f"{safe}.html").write_text(_deterministic(page), encoding="utf-8")
         status = "passed" if result.get("success") else "failed"
         stats = result.get("statistics", {})
         items.append(

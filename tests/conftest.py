@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,17 +49,14 @@ def free_port_block(width: int = 15) -> int:
     raise RuntimeError("no free block of ports on loopback")
 
 
-@pytest.fixture(scope="session")
-def s3_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A real SeaweedFS S3 server on a free loopback port, with the project's identities.
-
-    Sets ``INTERDICT_HOME`` and ``INTERDICT_S3_ENDPOINT`` for the whole session, so that
-    ``Settings.from_env()`` (and any subprocess) talks to it.
-    """
+@contextmanager
+def local_object_store(home: Path) -> Iterator[Path]:
+    """A real SeaweedFS S3 server on a free loopback port, with the project's identities and data
+    under ``home``. Sets ``INTERDICT_HOME`` and ``INTERDICT_S3_ENDPOINT`` while it runs, so that
+    ``Settings.from_env()`` (and any subprocess) talks to it; restores them afterwards."""
     from pipelines.localstore import LocalStore, ensure_buckets
     from pipelines.settings import Settings
 
-    home = tmp_path_factory.mktemp("interdict-home")
     saved = {k: os.environ.get(k) for k in ("INTERDICT_HOME", "INTERDICT_S3_ENDPOINT")}
     os.environ["INTERDICT_HOME"] = str(home)
     os.environ["INTERDICT_S3_ENDPOINT"] = f"http://127.0.0.1:{free_port_block()}"
@@ -75,3 +73,10 @@ def s3_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def s3_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's shared local object store (see :func:`local_object_store`)."""
+    with local_object_store(tmp_path_factory.mktemp("interdict-home")) as home:
+        yield home

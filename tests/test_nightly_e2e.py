@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from pipelines.nightly import screen_bank
 from pipelines.samples.night import generate_night, land_night
 from pipelines.settings import Settings
 from pipelines.storage import AccessDenied, ObjectStore, sha256_bytes
+from tests.conftest import local_object_store
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +62,15 @@ class Night:
 
 
 @pytest.fixture(scope="module")
-def night(s3_home: Path) -> Night:
+def night_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An object store of this module's own: no other test's nights count as this bank's past."""
+    with local_object_store(tmp_path_factory.mktemp("night-home")) as home:
+        yield home
+
+
+@pytest.fixture(scope="module")
+def night(night_home: Path) -> Night:
+    s3_home = night_home
     settings = Settings.from_env()
     watchlist = load_directory(sample_lists_dir()).watchlist
     samples_dir = s3_home / "samples" / RUN_DATE
@@ -83,7 +93,7 @@ def _truth(night: Night) -> list[dict[str, str]]:
 def test_night_completes_for_every_bank(night: Night) -> None:
     assert night.exit_code == 0, night.log[-4000:]
     summary = night.summary()
-    assert summary["status"] == "complete"
+    assert summary["status"] == "complete", summary
     assert summary["failed_banks"] == []
     assert sorted(b["bank"] for b in summary["banks"]) == sorted(night.banks)
     regulator = night.reports("regulator").get_bytes(paths.regulator_prefix(RUN_DATE) + "summary.json")
@@ -158,11 +168,13 @@ def test_rerun_replaces_the_night_with_an_identical_report(night: Night) -> None
     bank = night.banks[0]
     prefix = paths.report_prefix(bank, RUN_DATE)
     store = night.reports()
+    manifest_before = night.manifest(bank)
     before = {k: sha256_bytes(store.get_bytes(k)) for k in store.list_keys(prefix)}
     # The snapshot the night screened against: the lists extended with the register's flags.
     snapshot = str(night.settings.run_dir(RUN_DATE) / "watchlist-ownership")
     screen_bank(bank, RUN_DATE, snapshot, night.settings)
     after = {k: sha256_bytes(store.get_bytes(k)) for k in store.list_keys(prefix)}
+    assert night.manifest(bank) == manifest_before
     assert after == before
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -55,6 +55,7 @@ class BankNight:
     quarantine: pl.DataFrame  # pipelines.report.quarantine_report
     validations: dict[str, Any]
     manifest: dict[str, Any]  # inputs, lists, screening, counts so far
+    extra_files: dict[str, Path] = field(default_factory=dict)  # published as they are (data docs)
 
 
 def _quality(parties: pl.DataFrame) -> Any:
@@ -187,6 +188,7 @@ def write(
     neutralise_formulas(night.quarantine).write_csv(out / "quarantine.csv")
     files["quarantine.csv"] = out / "quarantine.csv"
     put("validation.json", json.dumps(night.validations, indent=2, sort_keys=True, default=str).encode())
+    files.update(night.extra_files)
     for name, data in sorted(received.items()):
         put(RECEIVED + name, data)
     summary = html.NightSummary(

@@ -64,7 +64,14 @@ class PublishedNight:
         return data
 
     def frame(self, name: str) -> pl.DataFrame | None:
-        return pl.read_parquet(io.BytesIO(self.read(name))) if self.has(name) else None
+        if not self.has(name):
+            return None
+        try:
+            return pl.read_parquet(io.BytesIO(self.read(name)))
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise ReportTampered(
+                f"{self.store.uri(self.prefix + name)} matches its manifest but is not readable Parquet: {exc}"
+            ) from None
 
 
 def published_night(store: ObjectStore, bank: str, run_date: str) -> PublishedNight | None:

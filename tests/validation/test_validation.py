@@ -302,3 +302,17 @@ def test_party_dates_of_birth_must_be_plausible() -> None:
     result = validate_parties(frame, source="parties.csv", today=TODAY)
     assert result.quarantine["rule"].to_list() == ["dob_plausible", "dob_plausible"]
     assert result.quarantine["reason"][0] == "dob is before 1900 or after 2026: '2999-01'"
+
+
+def test_data_docs_pages_are_the_same_bytes_every_time(tmp_path: Path) -> None:
+    from pipelines.validation import render_data_docs
+
+    result = validate(customers(GOOD, ORG, ("C3", "person", "", "", "", "1980-02-03", "F", "XX", "SE", "", "", "")),
+                      "customers", source="customers.csv", today=TODAY)
+    first = render_data_docs({"customers": result.gx_results}, tmp_path / "a")
+    second = render_data_docs({"customers": result.gx_results}, tmp_path / "b")
+    pages = sorted(p.name for p in first.parent.glob("*.html"))
+    assert pages == ["customers.html", "index.html"]
+    for name in pages:
+        assert (first.parent / name).read_bytes() == (second.parent / name).read_bytes(), name
+    assert "failed" in first.read_text()
