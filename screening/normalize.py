@@ -188,6 +188,11 @@ def normalise(name: str) -> NormalName:
     for word in kept:
         full.extend(canonical_token(word))
     core = [t for t in full if t not in PARTICLES] or full
+    # Initials ("John F. Kennedy") are left out when two full tokens remain: the name then
+    # compares as one with a dropped middle name.
+    spelled = [t for t in core if len(t) > 1]
+    if len(spelled) >= 2:
+        core = spelled
     skeletons = sorted(skeleton(t) for t in core)
     return NormalName(
         tokens=tuple(core),

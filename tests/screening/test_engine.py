@@ -28,6 +28,7 @@ def parties(*rows: tuple[str, str, str, str | None, str | None, str | None]) -> 
         ("Romashka Limited Liability Company", "unknown", "OFAC:2"),
         ("Sergey Ivanoff", "person", "UK:4"),
         ("Иванов Сергей", "person", "UK:4"),
+        ("Sergei P. Ivanov", "person", "UK:4"),
         ("Bank Melli", "organization", "OFAC:5"),
         ("Abu Ali", "unknown", "OFAC:1"),
     ],

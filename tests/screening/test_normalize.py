@@ -42,6 +42,8 @@ def test_fold(text: str, folded: str) -> None:
         ("Sberbank PJSC", "sberbank"),
         ("Müller GmbH & Co. KG", "muller co"),
         ("Mrs", "mrs"),
+        ("John F. Kennedy", "john kennedy"),
+        ("J. Kennedy", "j kennedy"),
     ],
 )
 def test_normalised_tokens(name: str, text: str) -> None:
