@@ -404,7 +404,14 @@ def report_bank(
         "run_id": f"{bank}/{run_date}",
         "code_version": code_version(),
         "inputs": inputs,
-        "lists": {"snapshot_sha256": snapshot.sha256, "sources": snapshot.meta["sources"]},
+        "lists": {
+            "snapshot_sha256": snapshot.sha256,
+            "sources": snapshot.meta["sources"],
+            # accepted | unchanged | refused (the previous snapshot stayed in force, and why),
+            # the changes since the previous snapshot and where that diff is stored.
+            "snapshot": snapshot.meta.get("snapshot"),
+            "register": snapshot.meta.get("register"),
+        },
         "screening": {"thresholds": screening_config(settings).thresholds},
         "counts": {"parties_screened": parties_screened, "rows_quarantined": quarantine.height},
     }

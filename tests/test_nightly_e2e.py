@@ -138,6 +138,9 @@ def test_manifests_reconcile_and_list_every_file(night: Night) -> None:
         assert manifest["run_date"] == RUN_DATE
         assert manifest["lists"]["snapshot_sha256"]
         assert {s["list_source"] for s in manifest["lists"]["sources"]} >= {"OFAC-SDN", "UN-SC"}
+        assert manifest["lists"]["snapshot"]["status"] in {"accepted", "unchanged"}
+        assert manifest["lists"]["snapshot"]["diff_key"] or manifest["lists"]["snapshot"]["status"] == "unchanged"
+        assert manifest["lists"]["register"]["delivered"] is True
         for source in manifest["inputs"]:
             assert source["rows_in"] == source["rows_loaded"] + source["rows_quarantined"]
             assert len(source["sha256"]) == 64

@@ -9,6 +9,7 @@ import json
 import logging
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,11 @@ from pipelines import paths
 from pipelines.errors import InterdictError
 from pipelines.nightly import SNAPSHOT_META, Snapshot
 from pipelines.publish import publish_report_set
-from pipelines.registry.resolve import flagged_companies_as_watchlist, screen_register
+from pipelines.registry.load import Register, load_register
+from pipelines.registry.resolve import flagged_companies_as_watchlist, screen_loaded_register
 from pipelines.settings import Settings
 from pipelines.storage import ObjectStore
+from pipelines.validation import render_data_docs, validate
 from screening.model import Watchlist
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,37 @@ def _write_extended_snapshot(
         work.put_file(paths.snapshot_key(run_date, name, out.name), tmp / name)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
+
+
+# The register's loaded tables and the Great Expectations suite each must pass.
+REGISTER_SUITES = (
+    ("register_companies", "companies"),
+    ("register_persons", "persons"),
+    ("ownership", "edges"),
+    ("register_officers", "officers"),
+)
+
+
+def _validate_register(register: Register, source: str, run_date: str) -> dict[str, Any]:
+    """Run the register suites on the loaded tables; returns their results by suite.
+
+    The loader has already quarantined every row that breaks a register rule, with the reason; the
+    suites state the same rules for the published validation. A row the loader kept that a suite
+    still refuses means the two disagree: the register is refused rather than screened in part.
+    """
+    results: dict[str, Any] = {}
+    for kind, table in REGISTER_SUITES:
+        checked = validate(
+            getattr(register, table), kind, source=f"{source} ({table})", today=date.fromisoformat(run_date)
+        )
+        results[kind] = checked.gx_results
+        if checked.quarantine.height:
+            rules = checked.summary.get("rules") or checked.quarantine["rule"].unique().to_list()
+            raise InterdictError(
+                f"{source}: {checked.quarantine.height} {table} rows pass the register loader but fail "
+                f"the {kind} suite ({rules})"
+            )
+    return results
 
 
 def _record(settings: Settings, run_date: str, status: dict[str, Any]) -> None:
@@ -104,8 +138,10 @@ def _screen(
         name = key[len(prefix):]
         digest = landing.download(key, work / "input" / name)
         inputs.append({"uri": landing.uri(key), "sha256": digest})
-    result = screen_register(
-        work / "input", base.watchlist(), work / "report", threshold=settings.config.ownership_threshold
+    register = load_register(work / "input")
+    gx_results = _validate_register(register, landing.uri(prefix), run_date)
+    result = screen_loaded_register(
+        register, base.watchlist(), work / "report", threshold=settings.config.ownership_threshold
     )
     flags = pl.read_parquet(result.flags_path)
     counts = {
@@ -119,6 +155,11 @@ def _screen(
         csv_path = path.with_suffix(".csv")
         _flat(pl.read_parquet(path)).write_csv(csv_path)
         files[csv_path.name] = csv_path
+    validation = work / "report" / "validation.json"
+    validation.write_text(json.dumps(gx_results, indent=2, sort_keys=True, default=str), encoding="utf-8")
+    files[validation.name] = validation
+    docs = render_data_docs(gx_results, work / "data-docs").parent
+    files.update({f"data-docs/{p.name}": p for p in sorted(docs.glob("*.html"))})
     manifest = {
         "run_date": run_date,
         "kind": "register",

@@ -188,7 +188,20 @@ def screen_register(
 ) -> RegisterResult:
     """Load, screen and resolve one register folder; write ``ownership_flags.parquet``,
     ``register_hits.parquet`` and ``register_quarantine.parquet`` under ``out_dir``."""
-    register = load_register(register_dir)
+    return screen_loaded_register(
+        load_register(register_dir), watchlist, out_dir, threshold=threshold, seed_min_score=seed_min_score
+    )
+
+
+def screen_loaded_register(
+    register: Register,
+    watchlist: Watchlist,
+    out_dir: Path,
+    *,
+    threshold: float = 50.0,
+    seed_min_score: float = DEFAULT_SEED_MIN_SCORE,
+) -> RegisterResult:
+    """:func:`screen_register` for a register already loaded (and validated)."""
     flags, hits = resolve_register(register, watchlist, threshold=threshold, seed_min_score=seed_min_score)
     flags_path = write_table(flags, out_dir / "ownership_flags.parquet")
     hits_path = write_table(hits, out_dir / "register_hits.parquet")

@@ -47,6 +47,11 @@ def test_register_flags_are_published_and_extend_the_watchlist(settings: Setting
     manifest = json.loads(reports.get_bytes(prefix + "manifest.json"))
     assert manifest["counts"]["companies"] > 0
     assert "ownership_flags.csv" in manifest["files"]
+    # The Great Expectations suites of the register ran and are published with the flags.
+    assert {"validation.json", "data-docs/index.html"} <= set(manifest["files"])
+    validation = json.loads(reports.get_bytes(prefix + "validation.json"))
+    assert set(validation) == {"register_companies", "register_persons", "ownership", "register_officers"}
+    assert all(result["success"] for result in validation.values())
     with pytest.raises(AccessDenied):
         ObjectStore.open(settings, settings.config.buckets.reports, identity="bank-a").get_bytes(
             prefix + "manifest.json"
