@@ -25,7 +25,6 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check pipelines screening expectations dags tests
-	$(VENV)/bin/ruff format --check pipelines screening expectations dags
 	$(VENV)/bin/mypy pipelines screening
 
 lock:
