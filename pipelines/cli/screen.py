@@ -43,10 +43,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             help=f"minimum score of a hit for {entity_type} parties (default from the engine)",
         )
     parser.add_argument("--all-columns", action="store_true", help="write every hit column, not just the core")
-    parser.add_argument("--shards", type=int, default=1, metavar="N",
-                        help="split the parties into N shards (same output as 1; default 1)")
-    parser.add_argument("--workers", type=int, default=1, metavar="M",
-                        help="screen the shards with M processes (default 1)")
+    parser.add_argument(
+        "--shards",
+        type=int,
+        default=1,
+        metavar="N",
+        help="split the parties into N shards (same output as 1; default 1)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, metavar="M", help="screen the shards with M processes (default 1)"
+    )
     parser.set_defaults(func=run)
 
 
