@@ -10,11 +10,12 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.errors import InputError
+from pipelines.extracts import read_extract
 from pipelines.lists import load_directory
 from pipelines.sharding import screen_sharded
 from pipelines.validation import to_parties, validate_parties
 from screening import ScreeningConfig
-from screening.model import ENTITY_TYPES, PARTY_SCHEMA
+from screening.model import ENTITY_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -57,23 +58,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def read_parties(path: Path) -> pl.DataFrame:
-    """Parties from CSV or Parquet, every column read as text; refuses files lacking a required column."""
+    """Parties from CSV or Parquet, every column read as text, with ``_row`` (its line) and
+    ``_problem`` (why a row could not be read cleanly). The encoding and delimiter are detected;
+    a file lacking a required column, or not readable at all, is an :class:`InputError`."""
     if not path.is_file():
         raise InputError(path, "no such file")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            frame = pl.read_parquet(path)
-        elif suffix in {".csv", ".txt"}:
-            frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-        else:
-            raise InputError(path, f"unsupported extension {suffix!r}: use .csv or .parquet")
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(path, f"cannot read: {exc}") from exc
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise InputError(path, f"missing required column(s): {', '.join(missing)}")
-    return frame.select([pl.col(c).cast(pl.String) for c in PARTY_SCHEMA if c in frame.columns])
+    return read_extract(path, "parties")
 
 
 def write_hits(hits: pl.DataFrame, path: Path) -> None:

@@ -38,3 +38,23 @@ def test_missing_required_column_is_an_error(tmp_path: Path) -> None:
     pl.DataFrame({"record_id": ["1"], "name": ["x"]}).write_csv(parties)
     code = main(["screen", str(parties), "--lists", str(sample_lists_dir()), "--out", str(tmp_path / "h.csv")])
     assert code == 1
+
+
+@pytest.mark.slow
+def test_windows_1252_semicolon_export_is_read_with_its_line_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = pl.read_csv(sample_lists_dir() / "ofac" / "sdn.csv", has_header=False, n_rows=1)
+    listed = str(sample[0, 1])
+    parties = tmp_path / "export.csv"
+    parties.write_bytes(
+        f"record_id;name;entity_type\r\n1;José García;person\r\n2;{listed};unknown\r\n3;;person\r\n".encode(
+            "cp1252"
+        )
+    )
+    out = tmp_path / "hits.csv"
+    assert main(["screen", str(parties), "--lists", str(sample_lists_dir()), "--out", str(out)]) == 0
+    assert "3 rows in, 2 screened, 1 rejected" in capsys.readouterr().out
+    assert set(pl.read_csv(out, infer_schema=False)["record_id"]) == {"2"}
+    rejected = pl.read_csv(tmp_path / "hits.csv.rejected.csv", infer_schema=False)
+    assert rejected["_row"].to_list() == ["4"]
