@@ -15,6 +15,9 @@ from typing import Any, Final
 
 import polars as pl
 
+from pipelines.lists.linking import also_listed
+from screening.model import Watchlist
+
 REPORT_COLUMNS: Final = (
     "record_id",
     "party_role",
@@ -27,6 +30,7 @@ REPORT_COLUMNS: Final = (
     "matched_name",
     "entity_type",
     "programs",
+    "also_listed_by",  # the same party on other lists loaded tonight (uids; see pipelines.lists.linking)
     "score",
     "reason",
 )
@@ -73,14 +77,19 @@ def split_record_id(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def hit_report(hits: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
+def hit_report(hits: pl.DataFrame, watchlist: Watchlist) -> pl.DataFrame:
     """The reviewer's view of the screening hits: one row per party and list entry, best first."""
-    listed = entries.select(
+    listed = watchlist.entries.select(
         "uid",
         pl.col("primary_name").alias("listed_name"),
         pl.col("programs").list.join("; ").alias("programs"),
     )
-    frame = split_record_id(hits).join(listed, on="uid", how="left")
+    also = (
+        also_listed(watchlist)
+        .group_by("uid")
+        .agg(pl.col("other_uid").unique().sort().str.join("; ").alias("also_listed_by"))
+    )
+    frame = split_record_id(hits).join(listed, on="uid", how="left").join(also, on="uid", how="left")
     frame = frame.rename({"explanation": "reason"})
     return frame.select(REPORT_COLUMNS).sort(
         ["score", "record_id", "list_source", "entry_id"], descending=[True, False, False, False]

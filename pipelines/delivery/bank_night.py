@@ -101,7 +101,7 @@ def build(
     night: BankNight, previous: PublishedNight | None, received: dict[str, bytes]
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dispositions.Intake]:
     """Tonight's hits, cleared hits, decision register and decision intake."""
-    report = hit_report(night.hits, night.watchlist.entries)
+    report = hit_report(night.hits, night.watchlist)
     prev_hits = previous.frame("hits.parquet") if previous else None
     wanted = report["record_id"]
     if prev_hits is not None:
