@@ -9,7 +9,8 @@ from pathlib import Path
 from pipelines.errors import ConfigError
 from pipelines.lists import load_directory
 from pipelines.registry.load import load_register
-from pipelines.registry.resolve import DEFAULT_SEED_MIN_SCORE, resolve_register, write_table
+from pipelines.registry.resolve import DEFAULT_SEED_MIN_SCORE, resolve_register
+from pipelines.tables import write_table
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -13,6 +13,7 @@ from pipelines.errors import InputError
 from pipelines.extracts import read_extract
 from pipelines.lists import load_directory
 from pipelines.sharding import screen_sharded
+from pipelines.tables import write_table
 from pipelines.validation import to_parties, validate_parties
 from screening import ScreeningConfig
 from screening.model import ENTITY_TYPES
@@ -66,17 +67,6 @@ def read_parties(path: Path) -> pl.DataFrame:
     return read_extract(path, "parties")
 
 
-def write_hits(hits: pl.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        hits.write_parquet(path)
-    elif suffix == ".csv":
-        hits.with_columns(pl.col(pl.List(pl.String)).list.join("|")).write_csv(path)
-    else:
-        raise InputError(path, f"unsupported output extension {suffix!r}: use .csv or .parquet")
-
-
 def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     parties = read_parties(args.parties)
@@ -91,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     hits = screen_sharded(clean, loaded.watchlist, config, shards=args.shards, workers=args.workers)
     if not args.all_columns:
         hits = hits.select(OUTPUT_COLUMNS)
-    write_hits(hits, args.out)
+    write_table(hits, args.out)
     if rejected.height:
         rejected.with_columns(pl.col(pl.List(pl.String)).list.join("|")).write_csv(
             args.out.with_name(args.out.name + ".rejected.csv")

@@ -23,21 +23,13 @@ from pipelines.registry.load import Register, load_register
 from pipelines.registry.resolve import flagged_companies_as_watchlist, screen_loaded_register
 from pipelines.settings import Settings
 from pipelines.storage import ObjectStore
+from pipelines.tables import write_table
 from pipelines.validation import render_data_docs, validate
 from screening.model import Watchlist
 
 log = logging.getLogger(__name__)
 
 REGISTER_STATUS = "register.json"
-
-
-def _flat(frame: pl.DataFrame) -> pl.DataFrame:
-    """Lists joined with '; ' and structs as JSON, for a CSV a reviewer can open."""
-    return frame.with_columns(
-        pl.col(c).cast(pl.List(pl.String)).list.join("; ") if isinstance(t, pl.List) else pl.col(c).struct.json_encode()
-        for c, t in frame.schema.items()
-        if isinstance(t, (pl.List, pl.Struct))
-    )
 
 
 def _write_extended_snapshot(
@@ -153,7 +145,7 @@ def _screen(
     for path in (result.flags_path, result.hits_path, result.quarantine_path):
         files[path.name] = path
         csv_path = path.with_suffix(".csv")
-        _flat(pl.read_parquet(path)).write_csv(csv_path)
+        write_table(pl.read_parquet(path), csv_path)
         files[csv_path.name] = csv_path
     validation = work / "report" / "validation.json"
     validation.write_text(json.dumps(gx_results, indent=2, sort_keys=True, default=str), encoding="utf-8")

@@ -20,9 +20,9 @@ from typing import Final
 
 import polars as pl
 
-from pipelines.errors import InputError
 from pipelines.registry.load import Register, load_register
 from pipelines.registry.model import is_company_number
+from pipelines.tables import write_table
 from screening import ScreeningConfig, screen
 from screening.model import (
     ENTRY_SCHEMA,
@@ -162,20 +162,6 @@ def resolve_register(
         parties.height, hits.height, seeds["party_id"].n_unique(), flags.height,
     )  # fmt: skip
     return flags, hits
-
-
-def write_table(frame: pl.DataFrame, path: Path) -> Path:
-    """CSV or Parquet by the file's extension."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        frame.write_parquet(path)
-    elif suffix == ".csv":
-        nested = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
-        frame.with_columns(pl.col(nested).list.join("; ")).write_csv(path)
-    else:
-        raise InputError(path, "output must end in .csv or .parquet")
-    return path
 
 
 def screen_register(
