@@ -211,6 +211,17 @@ def main() -> None:
     parser.add_argument("--candidate-sample", type=int, default=1500)
     parser.add_argument("--baseline-sample", type=int, default=3000)
     parser.add_argument("--json", type=Path, default=ROOT / "var" / "eval" / "eval_matching.json")
+    parser.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="only the engine on the whole set (no baselines, candidate recall or nomenklatura): seconds, not minutes",
+    )
+    parser.add_argument(
+        "--misses",
+        type=Path,
+        default=None,
+        help="write the missed positives and the alerted clean records at the default threshold here (CSV)",
+    )
     args = parser.parse_args()
 
     wl, skipped = full_watchlist()
@@ -253,6 +264,13 @@ def main() -> None:
         "operating_point_2_per_1000": operating_point(on_sample),
     }
     print_report({"engine": report["engine"]})
+    if args.misses is not None:
+        write_misses(hits, labelled, default_t, args.misses)
+    if args.engine_only:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=1, default=float))
+        print(f"\nfull report: {args.json}")
+        return
     for scorer in ("token_sort_ratio", "WRatio"):
         started = time.perf_counter()
         base = exhaustive_baseline(sample, wl, scorer, args.workers)
@@ -284,6 +302,33 @@ def main() -> None:
     args.json.write_text(json.dumps(report, indent=1, default=float))
     print_report(report)
     print(f"\nfull report: {args.json}")
+
+
+def write_misses(hits: pl.DataFrame, labelled: pl.DataFrame, threshold: float, path: Path) -> None:
+    """Missed positives (with the true entry's best score, if any) and alerted clean records."""
+    at = hits.filter(pl.col("score") >= threshold)
+    labels = labelled.select("record_id", "name", "kind", "true_uid")
+    found = at.join(labels, on="record_id").filter(pl.col("uid") == pl.col("true_uid")).select("record_id").unique()
+    true_best = (
+        hits.join(labels, on="record_id")
+        .filter(pl.col("uid") == pl.col("true_uid"))
+        .group_by("record_id")
+        .agg(pl.col("score").max(), pl.col("matched_name").first(), pl.col("explanation").first())
+    )
+    missed = (
+        labels.filter(pl.col("true_uid").is_not_null())
+        .join(found, on="record_id", how="anti")
+        .join(true_best, on="record_id", how="left")
+        .with_columns(pl.lit("missed").alias("outcome"))
+    )
+    false = (
+        at.join(labels.filter(pl.col("true_uid").is_null()), on="record_id")
+        .select("record_id", "name", "kind", "true_uid", "score", "matched_name", "explanation")
+        .with_columns(pl.lit("false_alert").alias("outcome"))
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pl.concat([missed, false], how="diagonal_relaxed").write_csv(path)
+    print(f"misses and false alerts: {path}")
 
 
 def _fmt(row: dict[str, float]) -> str:

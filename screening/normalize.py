@@ -85,7 +85,9 @@ class NormalName:
     written; ``sorted`` joins them sorted (token order does not matter for persons); ``joined``
     runs them together (split and merged tokens compare equal); ``full`` runs together every
     token including particles; ``skeleton`` is the sorted consonant skeleton, used when either side
-    was written in an abjad (Arabic, Hebrew), whose transliteration has no vowels.
+    was written in an abjad (Arabic, Hebrew), whose transliteration has no vowels; ``plain`` joins
+    sorted the tokens as written, before given-name variants are merged ("yuan" stays close to
+    "juan", which becomes ``john``), for the token alignment.
     """
 
     tokens: tuple[str, ...]
@@ -96,6 +98,7 @@ class NormalName:
     skeleton: str
     legal_form: str
     abjad: bool
+    plain: str = ""
 
     @property
     def text(self) -> str:
@@ -194,6 +197,9 @@ def normalise(name: str) -> NormalName:
     if len(spelled) >= 2:
         core = spelled
     skeletons = sorted(skeleton(t) for t in core)
+    plain = [w for w in kept if w not in PARTICLES] or kept
+    if len(spelled) >= 2:
+        plain = [w for w in plain if len(w) > 1] or plain
     return NormalName(
         tokens=tuple(core),
         full_tokens=tuple(full),
@@ -203,6 +209,7 @@ def normalise(name: str) -> NormalName:
         skeleton=" ".join(skeletons),
         legal_form=legal_form,
         abjad=bool(_ABJAD.search(name)),
+        plain=" ".join(sorted(plain)),
     )
 
 

@@ -13,7 +13,7 @@ from screening.config import ScreeningConfig
 from screening.model import PARTY_SCHEMA, Watchlist, conform
 from screening.normalize import blocking_keys, normalise
 
-FORM_COLUMNS: Final = ("sorted", "joined", "full", "skeleton")
+FORM_COLUMNS: Final = ("sorted", "joined", "full", "skeleton", "plain")
 
 ObjectArray = npt.NDArray[np.object_]
 
@@ -46,6 +46,7 @@ def name_forms(names: pl.Series) -> NameForms:
         "joined": [n.joined for n in normal],
         "full": [n.full for n in normal],
         "skeleton": [n.skeleton for n in normal],
+        "plain": [n.plain for n in normal],
     }
     frame = pl.DataFrame(
         {

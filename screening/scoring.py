@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import permutations
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -21,12 +23,37 @@ SECONDARY_GATE = 0.55
 SPLIT_GATE = 0.35
 SUBSET_ONE_MISSING = 0.92
 SUBSET_MORE_MISSING = 0.80
+# Token alignment (best one-to-one pairing of tokens) is computed for names of this many tokens at
+# most, whose sorted-token score lies in [ALIGN_GATE, 1).
+ALIGN_MAX_TOKENS = 4
+ALIGN_GATE = 0.70
+
+
+def aligned_ratio(left: str, right: str) -> float:
+    """Best one-to-one pairing of the tokens of two names with as many tokens, each pair scored
+    with ``fuzz.ratio`` and weighted by its length: a changed letter in one token costs only that
+    token, wherever sorting puts it ("ochoa yuan" against "juan ochoa").
+
+    >>> round(aligned_ratio("carlos hernandez ochoa yuan", "carlos hernandez juan ochoa"), 3)
+    0.958
+    """
+    a, b = left.split(), right.split()
+    if len(a) != len(b) or not a:
+        return 0.0
+    weight = [[len(x) + len(y) for y in b] for x in a]
+    sim = [[fuzz.ratio(x, y, processor=None) / 100.0 * weight[i][j] for j, y in enumerate(b)] for i, x in enumerate(a)]
+    best = 0.0
+    for perm in permutations(range(len(b))):
+        total = sum(weight[i][j] for i, j in enumerate(perm))
+        best = max(best, sum(sim[i][j] for i, j in enumerate(perm)) / total)
+    return best
 
 
 def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, *, workers: int) -> FloatArray:
     """Name similarity in 0..1 of pairs (left[li[k]], right[ri[k]]), computed in bulk.
 
-    The best of: the sorted tokens (any order), the tokens run together (split and merged
+    The best of: the sorted tokens (any order), the best one-to-one alignment of the tokens (names
+    with as many tokens; canonical and as-written tokens), the tokens run together (split and merged
     tokens), every token including particles run together, the consonant skeletons when either
     side was written in an abjad (discounted), and the token-set score when one name has tokens
     the other lacks (a dropped middle name; discounted, more so when two or more are missing).
@@ -50,6 +77,19 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     # The other forms can lift a pair only so far above its sorted-token score: pairs far below
     # are not worth comparing again.
     near = best >= SECONDARY_GATE
+    same = np.flatnonzero((best >= ALIGN_GATE) & (best < 1.0) & (ln == rn) & (ln >= 2) & (ln <= ALIGN_MAX_TOKENS))
+    if len(same):
+        ls, rs = left.arrays["sorted"], right.arrays["sorted"]
+        lp, rp = left.arrays["plain"], right.arrays["plain"]
+        aligned = np.fromiter(
+            (
+                max(aligned_ratio(ls[i], rs[j]), aligned_ratio(lp[i], rp[j]))
+                for i, j in zip(li[same], ri[same], strict=True)
+            ),
+            dtype=np.float64,
+            count=len(same),
+        )
+        best[same] = np.maximum(best[same], aligned)
     # Run together, tokens compare equal across a split or merge: only where the counts differ.
     split = np.flatnonzero((best >= SPLIT_GATE) & (ln != rn))
     if len(split):
