@@ -74,8 +74,10 @@ def _score_pairs(
         .filter((pl.col("strength") != "weak") | (pl.col("name_score") >= 0.999))
         .join(pidx_of_name, on="pidx")
         .join(parties, on="name")
-        .sort(["name_score", "strength"], descending=[True, False])
-        .unique(subset=["pid", "uid"], keep="first")
+        # Ties (several names of one entry scoring the same) are broken by the name itself, so the
+        # hit quotes the same list name whichever other parties share its chunk or shard.
+        .sort(["name_score", "strength", "matched_name", "nid"], descending=[True, False, False, False])
+        .unique(subset=["pid", "uid"], keep="first", maintain_order=True)
         .join(id_hits, on=["pid", "uid"], how="left")
         .with_columns(
             pl.col("id_value").is_not_null().alias("id_match"),

@@ -77,27 +77,9 @@ def test_merge_order_does_not_depend_on_input_order(parties: pl.DataFrame, watch
     assert_frame_equal(merge_hits([hits.tail(5), hits.head(hits.height - 5)]), merge_hits([hits]))
 
 
-# Columns the engine fills from *one* of an entry's names when several score the same: which one
-# it picks is not fixed (see ``TIE_BREAK``).
-TIE_COLUMNS = ("matched_name", "explanation", "reason")
-TIE_BREAK = (
-    "screening.engine._score_pairs keeps the first of equally scored list names of an entry after an "
-    "unstable sort, so matched_name and the explanation of a tied hit vary from run to run and shard "
-    "to shard; the hits, scores and features do not. Fix in screening/: break the tie on nid or name."
-)
-
-
-def equal_but_for_ties(left: pl.DataFrame, right: pl.DataFrame) -> bool:
-    """The same hits, scores and features; differing at most in which tied list name is shown."""
-    rest = [c for c in left.columns if c not in TIE_COLUMNS]
-    return left.columns == right.columns and left.select(rest).equals(right.select(rest))
-
-
 def assert_same_hits(got: pl.DataFrame, expected: pl.DataFrame) -> None:
-    if got.equals(expected):
-        return
-    assert equal_but_for_ties(got, expected), "sharding changed which parties hit or their scores"
-    pytest.xfail(TIE_BREAK)
+    """Every column the same, including which list name a hit quotes when several tie."""
+    assert_frame_equal(got, expected)
 
 
 def test_a_partys_hits_and_scores_do_not_depend_on_the_other_parties_of_its_shard(
@@ -108,12 +90,12 @@ def test_a_partys_hits_and_scores_do_not_depend_on_the_other_parties_of_its_shar
     whole = merge_hits([screen(parties, prepared, config)])
     for shards in (2, 3, 7, 40):
         sharded = merge_hits([screen(p, prepared, config) for p in split(parties, shards)])
-        assert equal_but_for_ties(sharded, whole), shards
+        assert_same_hits(sharded, whole)
     # Each party screened entirely alone: the strictest case of a shard.
     hit_ids = whole["record_id"].unique().sort().to_list()
     few = parties.filter(pl.col("record_id").is_in(hit_ids[:15]))
     alone = merge_hits([screen(few.slice(i, 1), prepared, config) for i in range(few.height)])
-    assert equal_but_for_ties(alone, whole.filter(pl.col("record_id").is_in(hit_ids[:15])))
+    assert_same_hits(alone, whole.filter(pl.col("record_id").is_in(hit_ids[:15])))
 
 
 def test_a_partys_hits_are_identical_whatever_its_shard(parties: pl.DataFrame, watchlist: Watchlist) -> None:
@@ -184,7 +166,7 @@ def test_report_is_byte_identical_for_one_and_three_shards(landed: Settings, tmp
     for name in ("quarantine.csv", "validation.json"):
         assert digests[1][name] == digests[3][name], name
     if digests[1] != digests[3]:
-        assert_same_hits(frames[3], frames[1])  # an expected failure when only tied names differ
+        assert_same_hits(frames[3], frames[1])
         assert digests[1] == digests[3]
 
 
