@@ -68,6 +68,13 @@ COMPANY_WORDS: Final = (
     "Redstone", "Westgate", "Amber", "Cobalt", "Falcon", "Juniper", "Kestrel", "Linden", "Maple", "Nova",
     "Orchid", "Quartz", "Sapphire", "Tundra", "Vantage", "Willow", "Zenith", "Baltic", "Adriatic", "Andes",
 )
+# The sample register's companies draw on words of their own, so that a bank's ordinary customers
+# do not share their names by accident (planted flagged companies are copied over on purpose).
+REGISTER_COMPANY_WORDS: Final = (
+    "Albion", "Brackenridge", "Caledon", "Dunmore", "Elmsworth", "Fenwick", "Glenholm", "Hartfield",
+    "Ivybridge", "Kingsmere", "Larkspur", "Moorgate", "Northcote", "Ottershaw", "Pembury", "Queensbury",
+    "Radstock", "Stanmore", "Thornbury", "Upwell", "Wexcombe", "Yarrowdale", "Ashdown", "Belmont",
+)
 COMPANY_TRADES: Final = (
     "Logistics", "Trading", "Holdings", "Textiles", "Foods", "Engineering", "Consulting", "Shipping",
     "Pharma", "Software", "Construction", "Imports", "Agro", "Metals", "Energy", "Media", "Capital",

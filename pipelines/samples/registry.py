@@ -90,7 +90,7 @@ class _Builder:
         self.next_number += self.rng.randrange(1, 40)
         number = f"{self.next_number:08d}"[-8:]
         if name is None:
-            words = self.rng.sample(pools.COMPANY_WORDS, 2)
+            words = self.rng.sample(pools.REGISTER_COMPANY_WORDS, 2)
             name = f"{words[0]} {words[1]} {self.rng.choice(pools.COMPANY_TRADES)} Limited".upper()
         incorporated = date(1995, 1, 1) + timedelta(days=self.rng.randrange(0, 10_000))
         row = dict.fromkeys(BASIC_COMPANY_COLUMNS, "")
@@ -98,7 +98,9 @@ class _Builder:
             {
                 "CompanyName": name,
                 " CompanyNumber": number,
-                "RegAddress.AddressLine1": f"{self.rng.randrange(1, 200)} {self.rng.choice(pools.COMPANY_WORDS)} Road",
+                "RegAddress.AddressLine1": (
+                    f"{self.rng.randrange(1, 200)} {self.rng.choice(pools.REGISTER_COMPANY_WORDS)} Road"
+                ),
                 "RegAddress.PostTown": self.rng.choice(TOWNS).upper(),
                 "RegAddress.Country": "ENGLAND",
                 "CompanyCategory": "Private Limited Company",
