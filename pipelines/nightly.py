@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -164,6 +164,29 @@ def _snapshot_in_force(settings: Settings, store: ObjectStore, run_date: str) ->
     return publish_snapshot(loaded, store, sources, every_enabled_source=False), str(lists_dir)
 
 
+LIST_SUITES = (("list_entries", "entries"), ("list_names", "names"))
+
+
+def _validate_lists(watchlist: Watchlist, sha256: str, run_date: str) -> dict[str, Any]:
+    """Run the list suites on the snapshot in force; returns their summaries by suite.
+
+    A list entry that breaks a rule is still screened — leaving it out could miss a listed
+    party — but the rule, the count and the rows are recorded for the night's manifests.
+    """
+    out: dict[str, Any] = {}
+    for kind, table in LIST_SUITES:
+        checked = validate(
+            getattr(watchlist, table), kind, source=f"list snapshot {sha256[:12]} ({table})",
+            today=date.fromisoformat(run_date), max_rejected_share=None,
+        )
+        out[kind] = checked.summary
+        if checked.quarantine.height:
+            examples = checked.quarantine.head(5).select("uid", "rule").rows()
+            log.warning("list snapshot %s: %d %s rows break list rules, screened all the same: %s",
+                        sha256[:12], checked.quarantine.height, table, examples)
+    return out
+
+
 def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
     """Make the night's watchlist snapshot and copy it to the run's folder; returns the folder.
 
@@ -191,6 +214,7 @@ def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
         for src in sorted(stored["sources"], key=lambda s: (s["list_source"], s["file"]))
     ]
 
+    validation = _validate_lists(watchlist, result.sha256, run_date)
     out = settings.run_dir(run_date) / "watchlist"
     tmp = out.with_name("watchlist.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -205,6 +229,7 @@ def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
         "names": watchlist.names.height,
         "problems": stored.get("problems", 0),
         "snapshot": result.manifest(),
+        "validation": validation,
     }
     (tmp / SNAPSHOT_META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
     work = ObjectStore.open(settings, settings.config.buckets.work)
@@ -410,6 +435,7 @@ def report_bank(
             # accepted | unchanged | refused (the previous snapshot stayed in force, and why),
             # the changes since the previous snapshot and where that diff is stored.
             "snapshot": snapshot.meta.get("snapshot"),
+            "validation": snapshot.meta.get("validation"),
             "register": snapshot.meta.get("register"),
         },
         "screening": {"thresholds": screening_config(settings).thresholds},
@@ -504,7 +530,8 @@ def summarize_night(run_date: str, results: list[dict[str, Any]], settings: Sett
     key = paths.regulator_prefix(run_date) + "summary.json"
     retrying(lambda: reports.put_bytes(key, body, "application/json"), f"put {reports.uri(key)}")
     signer = signing_store(settings, settings.config.buckets.reports)
-    notes = [bank_notification(signer, done[b], run_date) for b in configured if b in done]
+    expiry = timedelta(hours=settings.config.link_expiry_hours)
+    notes = [bank_notification(signer, done[b], run_date, expiry=expiry) for b in configured if b in done]
     write_notifications(settings.run_dir(run_date) / "notifications", notes)
     log.info("night %s: %d banks reported, failed: %s", run_date, len(done), failed or "none")
     if failed:

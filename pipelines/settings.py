@@ -86,6 +86,7 @@ class Config(BaseModel):
     buckets: Buckets = Buckets()
     thresholds: Thresholds = Thresholds()
     retention_days: int = Field(400, ge=1)
+    link_expiry_hours: int = Field(72, ge=1, le=168)  # presigned download links in notifications
     ownership_threshold: float = Field(50.0, gt=0, le=100)
     shard_parties: int = Field(500_000, ge=1)  # target parties per screening shard (one task each)
 

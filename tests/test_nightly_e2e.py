@@ -141,6 +141,10 @@ def test_manifests_reconcile_and_list_every_file(night: Night) -> None:
         assert manifest["lists"]["snapshot"]["status"] in {"accepted", "unchanged"}
         assert manifest["lists"]["snapshot"]["diff_key"] or manifest["lists"]["snapshot"]["status"] == "unchanged"
         assert manifest["lists"]["register"]["delivered"] is True
+        entries = manifest["lists"]["validation"]["list_entries"]
+        assert entries["rows_in"] == sum(manifest["lists"]["snapshot"]["entries"]["OFAC-SDN"].values()) + sum(
+            manifest["lists"]["snapshot"]["entries"]["UN-SC"].values()
+        )
         for source in manifest["inputs"]:
             assert source["rows_in"] == source["rows_loaded"] + source["rows_quarantined"]
             assert len(source["sha256"]) == 64
