@@ -72,6 +72,22 @@ def _person_name(names: Iterable[Mapping[str, Any]] | None) -> str | None:
     return None
 
 
+def _person(person_id: str, details: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """A person row from a BODS person statement (0.2) or the details of a person record (0.4)."""
+    nats = details.get("nationalities") or []
+    return {
+        "person_id": person_id,
+        "name": _person_name(details.get("names")),
+        "entity_type": "person",
+        "kind": details.get("personType") or "person",
+        "dob": details.get("birthDate"),
+        "nationality": (nats[0].get("code") or nationality_code(nats[0].get("name"))) if nats else None,
+        "country": None,
+        "registration_number": None,
+        "source": source,
+    }
+
+
 def _holding(interests: Iterable[Mapping[str, Any]], parsed: Parsed) -> dict[str, Any] | None:
     low: float | None = None
     high: float | None = None
@@ -133,20 +149,7 @@ def _read_v02(name: str, statements: list[Mapping[str, Any]]) -> Parsed:
                 }
             )
         elif stype == "personStatement":
-            nats = s.get("nationalities") or []
-            parsed.persons.append(
-                {
-                    "person_id": f"bods:{sid}",
-                    "name": _person_name(s.get("names")),
-                    "entity_type": "person",
-                    "kind": s.get("personType") or "person",
-                    "dob": s.get("birthDate"),
-                    "nationality": (nats[0].get("code") or nationality_code(nats[0].get("name"))) if nats else None,
-                    "country": None,
-                    "registration_number": None,
-                    "source": source,
-                }
-            )
+            parsed.persons.append(_person(f"bods:{sid}", s, source))
     for pos, s in enumerate(live, start=1):
         if s.get("statementType") != "ownershipOrControlStatement":
             continue
@@ -205,20 +208,7 @@ def _read_v04(name: str, statements: list[Mapping[str, Any]]) -> Parsed:
                 }
             )
         elif s.get("recordType") == "person":
-            nats = details.get("nationalities") or []
-            parsed.persons.append(
-                {
-                    "person_id": f"bods:{rid}",
-                    "name": _person_name(details.get("names")),
-                    "entity_type": "person",
-                    "kind": details.get("personType") or "person",
-                    "dob": details.get("birthDate"),
-                    "nationality": (nats[0].get("code") or nationality_code(nats[0].get("name"))) if nats else None,
-                    "country": None,
-                    "registration_number": None,
-                    "source": source,
-                }
-            )
+            parsed.persons.append(_person(f"bods:{rid}", details, source))
     for pos, s in latest.values():
         details = s.get("recordDetails") or {}
         if s.get("recordType") != "relationship" or s.get("recordStatus") == "closed":
