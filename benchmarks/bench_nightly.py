@@ -226,29 +226,18 @@ def main() -> None:
     if args.lists:
         os.environ["INTERDICT_LISTS_DIR"] = str(args.lists.resolve())
 
-    from pipelines.localstore import LocalStore, ensure_buckets
-    from tests.conftest import free_port_block
+    from tests.conftest import local_object_store
 
     results = []
     for rows in args.parties:
         home = args.home / str(rows) if args.home else Path(tempfile.mkdtemp(prefix=f"interdict-bench-{rows}-"))
         shutil.rmtree(home, ignore_errors=True)
         home.mkdir(parents=True)
-        os.environ["INTERDICT_HOME"] = str(home)
-        os.environ["INTERDICT_S3_ENDPOINT"] = f"http://127.0.0.1:{free_port_block()}"
-        from pipelines.settings import Settings
-
-        settings = Settings.from_env()
-        store = LocalStore.from_settings(settings)
-        store.start()
-        try:
-            ensure_buckets(settings)
+        with local_object_store(home):
             if args.kill_one_shard:
                 result = resilience(home, rows, args.shards)
             else:
                 result = bench_one(home, rows, args.shards, diverse=args.diverse_names)
-        finally:
-            store.stop()
         results.append(result)
         print(json.dumps(result, indent=2), flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)
