@@ -88,6 +88,8 @@ def run_one(n: int, seed: int, baseline_sample: int) -> dict[str, float]:
     hits = screen(parties, pwl, config)
     screen_secs = time.perf_counter() - started
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    # Worker processes normalising names (ScreeningConfig.workers): the largest one's peak.
+    worker_peak_gib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
     sample = parties.sample(min(baseline_sample, n), seed=seed)
     base_secs, base_hits = exhaustive_token_sort(sample, wl, config.thresholds["person"])
     return {
@@ -101,6 +103,8 @@ def run_one(n: int, seed: int, baseline_sample: int) -> dict[str, float]:
         "hits": hits.height,
         "parties_with_hits": hits["record_id"].n_unique(),
         "peak_rss_gib": peak_gib,
+        "worker_peak_rss_gib": worker_peak_gib,
+        "workers": config.workers,
         "baseline_sample": sample.height,
         "baseline_seconds": base_secs,
         "baseline_parties_per_second": sample.height / base_secs,
@@ -144,7 +148,8 @@ def main() -> None:
         print(
             f"{row['parties']:>9,} parties ({row['distinct_names']:,} distinct names) vs {row['list_entries']:,} "
             f"entries / {row['list_names']:,} names: screen {row['screen_seconds']:.1f}s = "
-            f"{row['parties_per_second']:,.0f} parties/s, peak RSS {row['peak_rss_gib']:.2f} GiB, "
+            f"{row['parties_per_second']:,.0f} parties/s, peak RSS {row['peak_rss_gib']:.2f} GiB "
+            f"(+ {row['worker_peak_rss_gib']:.2f} GiB per worker process), "
             f"{row['hits']:,} hits; prepare {row['prepare_seconds']:.1f}s; exhaustive token_sort_ratio "
             f"{row['baseline_parties_per_second']:,.0f} parties/s on {row['baseline_sample']:,} -> "
             f"speed-up x{row['speedup']:.0f}",

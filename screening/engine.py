@@ -10,6 +10,7 @@ import polars as pl
 
 from screening.config import ALGORITHM_VERSION, ScreeningConfig
 from screening.model import ENTITY_TYPES, HIT_SCHEMA, Watchlist, conform, empty
+from screening.parallel import PendingForms, forms_pool
 from screening.prepare import NameForms, PreparedWatchlist, name_forms, prepare, prepare_parties
 from screening.scoring import attribute_features, explanation, name_scores
 
@@ -100,8 +101,9 @@ def _score_pairs(
     )
 
 
-def _screen_chunk(parties: pl.DataFrame, wl: PreparedWatchlist, config: ScreeningConfig) -> pl.DataFrame:
-    forms = name_forms(parties["name"])
+def _screen_chunk(
+    parties: pl.DataFrame, forms: NameForms, wl: PreparedWatchlist, config: ScreeningConfig
+) -> pl.DataFrame:
     pairs = candidates(forms, wl)
     id_hits = _identifier_hits(parties, wl)
     if id_hits.height:
@@ -148,10 +150,21 @@ def screen(
     bad_types = set(prepared["entity_type"].unique().to_list()) - set(ENTITY_TYPES)
     if bad_types:
         raise ValueError(f"unknown entity_type values: {sorted(bad_types)}")
+    chunks = [prepared.slice(start, config.chunk_size) for start in range(0, prepared.height, config.chunk_size)]
     out: list[pl.DataFrame] = []
-    for start in range(0, prepared.height, config.chunk_size):
-        chunk = prepared.slice(start, config.chunk_size)
-        out.append(conform(_screen_chunk(chunk, wl, config), HIT_SCHEMA))
+    pool = forms_pool(config.workers, prepared["name"])
+    if pool is None:
+        for chunk in chunks:
+            out.append(conform(_screen_chunk(chunk, name_forms(chunk["name"]), wl, config), HIT_SCHEMA))
+    else:
+        # Worker processes normalise the names of the next chunk while this one is scored.
+        with pool:
+            pending: dict[int, PendingForms] = {k: pool.submit(c["name"]) for k, c in enumerate(chunks[:2])}
+            for k, chunk in enumerate(chunks):
+                forms = pending.pop(k).result()
+                if k + 2 < len(chunks):
+                    pending[k + 2] = pool.submit(chunks[k + 2]["name"])
+                out.append(conform(_screen_chunk(chunk, forms, wl, config), HIT_SCHEMA))
     if not out:
         return empty(HIT_SCHEMA)
     hits = pl.concat(out).sort(["record_id", "score", "uid"], descending=[False, True, False])

@@ -36,43 +36,100 @@ class NameForms:
     particles: npt.NDArray[np.bool_]
 
 
-def name_forms(names: pl.Series) -> NameForms:
-    """Forms of the distinct values of ``names`` (nulls and blank names dropped)."""
+@dataclass(frozen=True)
+class FormColumns:
+    """Normalised forms of a list of distinct names as plain lists, in the order of the names:
+    what :func:`form_columns` computes (in this process or a worker process) and
+    :func:`assemble_forms` turns into :class:`NameForms`. ``key_counts[i]`` blocking keys of
+    name ``i`` follow one another in ``keys``."""
+
+    forms: dict[str, list[str]]
+    ntok: list[int]
+    legal_form: list[str]
+    abjad: list[bool]
+    particles: list[bool]
+    skeleton_len: list[int]
+    key_counts: list[int]
+    keys: list[str]
+
+    @staticmethod
+    def concat(parts: list[FormColumns]) -> FormColumns:
+        """The columns of several consecutive lists of names, one after the other."""
+        return FormColumns(
+            forms={k: [v for p in parts for v in p.forms[k]] for k in FORM_COLUMNS},
+            ntok=[v for p in parts for v in p.ntok],
+            legal_form=[v for p in parts for v in p.legal_form],
+            abjad=[v for p in parts for v in p.abjad],
+            particles=[v for p in parts for v in p.particles],
+            skeleton_len=[v for p in parts for v in p.skeleton_len],
+            key_counts=[v for p in parts for v in p.key_counts],
+            keys=[v for p in parts for v in p.keys],
+        )
+
+
+def distinct_names(names: pl.Series) -> list[str]:
+    """The distinct values of ``names`` in order of first appearance, nulls and blank names dropped."""
     distinct = names.drop_nulls().unique(maintain_order=True)
-    values: list[str] = [v for v in distinct.to_list() if v.strip()]
+    return [v for v in distinct.to_list() if v.strip()]
+
+
+def form_columns(values: list[str]) -> FormColumns:
+    """Normalise each of ``values`` (distinct names) once: forms, token counts and blocking keys."""
     normal = [normalise(v) for v in values]
-    columns: dict[str, list[str]] = {
-        "sorted": [n.sorted for n in normal],
-        "joined": [n.joined for n in normal],
-        "full": [n.full for n in normal],
-        "skeleton": [n.skeleton for n in normal],
-        "plain": [n.plain for n in normal],
-    }
+    keys: list[str] = []
+    key_counts: list[int] = []
+    for n in normal:
+        name_keys = blocking_keys(n)
+        keys.extend(name_keys)
+        key_counts.append(len(name_keys))
+    return FormColumns(
+        forms={
+            "sorted": [n.sorted for n in normal],
+            "joined": [n.joined for n in normal],
+            "full": [n.full for n in normal],
+            "skeleton": [n.skeleton for n in normal],
+            "plain": [n.plain for n in normal],
+        },
+        ntok=[len(set(n.tokens)) for n in normal],
+        legal_form=[n.legal_form for n in normal],
+        abjad=[n.abjad for n in normal],
+        particles=[n.full != n.joined for n in normal],
+        skeleton_len=[len(n.skeleton.replace(" ", "")) for n in normal],
+        key_counts=key_counts,
+        keys=keys,
+    )
+
+
+def assemble_forms(values: list[str], columns: FormColumns) -> NameForms:
+    """:class:`NameForms` of ``values`` from their :func:`form_columns`."""
+    ntok = np.array(columns.ntok, dtype=np.int32)
     frame = pl.DataFrame(
         {
             "idx": pl.Series(np.arange(len(values), dtype=np.uint32)),
             "name": pl.Series(values, dtype=pl.String),
-            **{k: pl.Series(v, dtype=pl.String) for k, v in columns.items()},
-            "ntok": pl.Series([len(set(n.tokens)) for n in normal], dtype=pl.Int32),
-            "legal_form": pl.Series([n.legal_form for n in normal], dtype=pl.String),
+            **{k: pl.Series(columns.forms[k], dtype=pl.String) for k in FORM_COLUMNS},
+            "ntok": pl.Series(ntok, dtype=pl.Int32),
+            "legal_form": pl.Series(columns.legal_form, dtype=pl.String),
         }
     )
-    key_idx: list[int] = []
-    keys: list[str] = []
-    for i, n in enumerate(normal):
-        name_keys = blocking_keys(n)
-        keys.extend(name_keys)
-        key_idx.extend([i] * len(name_keys))
-    arrays = {k: np.array(v, dtype=object) for k, v in columns.items()}
+    key_idx = np.repeat(np.arange(len(values), dtype=np.uint32), np.array(columns.key_counts, dtype=np.int64))
     return NameForms(
         frame=frame,
-        keys=pl.DataFrame({"idx": pl.Series(key_idx, dtype=pl.UInt32), "key": pl.Series(keys, dtype=pl.String)}),
-        arrays=arrays,
-        ntok=np.array([len(set(n.tokens)) for n in normal], dtype=np.int32),
-        abjad=np.array([n.abjad for n in normal], dtype=np.bool_),
-        particles=np.array([n.full != n.joined for n in normal], dtype=np.bool_),
-        skeleton_len=np.array([len(n.skeleton.replace(" ", "")) for n in normal], dtype=np.int32),
+        keys=pl.DataFrame(
+            {"idx": pl.Series(key_idx, dtype=pl.UInt32), "key": pl.Series(columns.keys, dtype=pl.String)}
+        ),
+        arrays={k: np.array(columns.forms[k], dtype=object) for k in FORM_COLUMNS},
+        ntok=ntok,
+        abjad=np.array(columns.abjad, dtype=np.bool_),
+        particles=np.array(columns.particles, dtype=np.bool_),
+        skeleton_len=np.array(columns.skeleton_len, dtype=np.int32),
     )
+
+
+def name_forms(names: pl.Series) -> NameForms:
+    """Forms of the distinct values of ``names`` (nulls and blank names dropped)."""
+    values = distinct_names(names)
+    return assemble_forms(values, form_columns(values))
 
 
 def clean_identifier(expr: pl.Expr) -> pl.Expr:
