@@ -143,6 +143,8 @@ def screen(
     Returns HIT_SCHEMA: one row per (record_id, uid) whose score reaches the threshold of the
     party's entity type, with the best-matching list name and an explanation. Pass a
     :class:`PreparedWatchlist` (from :func:`prepare`) to reuse the normalised list across calls.
+    With ``config.workers`` other than 1 and more than 20,000 distinct party names, the names are
+    normalised in a ``spawn`` process pool (:mod:`screening.parallel`); the hits are the same.
     """
     config = config or ScreeningConfig()
     wl = watchlist if isinstance(watchlist, PreparedWatchlist) else prepare(watchlist, config)
