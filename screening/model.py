@@ -37,6 +37,10 @@ NAME_SCHEMA: Final[dict[str, pl.DataType]] = {
     "strength": pl.String(),  # strong | weak
     "name_type": pl.String(),  # primary | alias | former | original_script
     "script": pl.String(),  # Latin, Cyrillic, Arabic, ... of the name as published
+    # name parts where the source gives them (persons only; null otherwise)
+    "given_name": pl.String(),
+    "middle_name": pl.String(),
+    "family_name": pl.String(),
 }
 
 DOB_SCHEMA: Final[dict[str, pl.DataType]] = {

@@ -229,6 +229,10 @@ def join_name(*parts: str | None) -> str | None:
     return clean(" ".join(p for p in parts if p))
 
 
+NameParts = tuple[str | None, str | None, str | None]
+"""Given, middle and family name of a person as a source gives them (``None`` where it does not)."""
+
+
 # ---------------------------------------------------------------------------------------------
 # the builder
 
@@ -249,7 +253,8 @@ class ListBuilder:
     identifiers: list[tuple[Any, ...]] = field(default_factory=list)
     addresses: list[tuple[Any, ...]] = field(default_factory=list)
     problems: list[tuple[Any, ...]] = field(default_factory=list)
-    _seen_names: set[tuple[str, str]] = field(default_factory=set)
+    _name_rows: dict[tuple[str, str], int] = field(default_factory=dict)
+    _entity_types: dict[str, str] = field(default_factory=dict)
     _seen: set[tuple[Any, ...]] = field(default_factory=set)
 
     def uid(self, entry_id: str) -> str:
@@ -268,7 +273,11 @@ class ListBuilder:
         linked_refs: Iterable[str] = (),
         remarks: str | None = None,
         list_source: str | None = None,
+        given_name: str | None = None,
+        middle_name: str | None = None,
+        family_name: str | None = None,
     ) -> str:
+        """Add an entry and its primary name; name parts as in :meth:`name`."""
         source = list_source or self.list_source
         uid = f"{source}:{entry_id}"
         if entity_type not in ENTITY_TYPES:
@@ -288,7 +297,15 @@ class ListBuilder:
                 "remarks": remarks,
             }
         )
-        self.name(uid, primary_name, name_type="primary")
+        self._entity_types[uid] = entity_type
+        self.name(
+            uid,
+            primary_name,
+            name_type="primary",
+            given_name=given_name,
+            middle_name=middle_name,
+            family_name=family_name,
+        )
         return uid
 
     def name(
@@ -299,15 +316,32 @@ class ListBuilder:
         strength: str = "strong",
         name_type: str = "alias",
         script: str | None = None,
+        given_name: str | None = None,
+        middle_name: str | None = None,
+        family_name: str | None = None,
     ) -> None:
+        """Add a name of an entry. ``given_name``, ``middle_name`` and ``family_name`` are the
+        parts as the source gives them (``None`` when it does not); they are kept only for
+        persons. A name seen before for the same entry is not added again, but gains the parts
+        when it had none."""
         text = clean(name)
-        if not text or (uid, text) in self._seen_names:
+        if not text:
             return
-        self._seen_names.add((uid, text))
+        parts: NameParts = (None, None, None)
+        if self._entity_types.get(uid, "person") == "person":
+            parts = (clean(given_name), clean(middle_name), clean(family_name))
+        key = (uid, text)
+        if key in self._name_rows:
+            index = self._name_rows[key]
+            row = self.names[index]
+            if any(parts) and not any(row[5:8]):
+                self.names[index] = (*row[:5], *parts)
+            return
+        self._name_rows[key] = len(self.names)
         detected = name_script(text)
         if name_type == "alias" and detected not in (None, "Latin"):
             name_type = "original_script"
-        self.names.append((uid, text, strength, name_type, script or detected))
+        self.names.append((uid, text, strength, name_type, script or detected, *parts))
 
     def dob(self, uid: str, raw: str | None, span: tuple[date, date] | None = None) -> bool:
         """Record a date of birth; returns False (and records nothing) when it is not a date."""

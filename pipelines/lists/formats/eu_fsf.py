@@ -24,6 +24,7 @@ from pathlib import Path
 from pipelines.errors import ListError
 from pipelines.lists.common import (
     ListBuilder,
+    NameParts,
     Parsed,
     clean,
     date_range,
@@ -89,14 +90,13 @@ def _entity(builder: ListBuilder, el: ET.Element, path: Path) -> None:
     if not ref:
         builder.problem(None, location, "sanctionEntity without logicalId; not loaded")
         return
-    names: list[tuple[str, bool]] = []
+    names: list[tuple[str, bool, NameParts]] = []
     gender = None
     for alias in el.findall("nameAlias"):
-        whole = clean(alias.get("wholeName")) or join_name(
-            alias.get("firstName"), alias.get("middleName"), alias.get("lastName")
-        )
+        parts = (alias.get("firstName"), alias.get("middleName"), alias.get("lastName"))
+        whole = clean(alias.get("wholeName")) or join_name(*parts)
         if whole:
-            names.append((whole, alias.get("strong", "true") != "false"))
+            names.append((whole, alias.get("strong", "true") != "false", parts))
         gender = gender or {"M": "male", "F": "female"}.get(alias.get("gender", ""))
     if not names:
         builder.problem(ref, location, "sanctionEntity without a name; not loaded")
@@ -106,7 +106,7 @@ def _entity(builder: ListBuilder, el: ET.Element, path: Path) -> None:
     regulations = el.findall("regulation")
     listed = [d for d in (exact_date(r.get("publicationDate")) for r in regulations) if d]
     designated = exact_date(el.get("designationDate"))
-    primary = next((n for n, strong in names if strong), names[0][0])
+    primary = next((n for n, strong, _ in names if strong), names[0][0])
     uid = builder.entry(
         ref,
         entity_type=SUBJECT_TYPES.get(code, "unknown"),
@@ -120,8 +120,15 @@ def _entity(builder: ListBuilder, el: ET.Element, path: Path) -> None:
     )
     if eu_ref := clean(el.get("euReferenceNumber")):
         builder.identifier(uid, "other", f"EU reference {eu_ref}")
-    for name, strong in names:
-        builder.name(uid, name, strength="strong" if strong else "weak")
+    for name, strong, (given, middle, family) in names:
+        builder.name(
+            uid,
+            name,
+            strength="strong" if strong else "weak",
+            given_name=given,
+            middle_name=middle,
+            family_name=family,
+        )
     for birth in el.findall("birthdate"):
         _birth(builder, uid, ref, dict(birth.attrib), location)
     for cit in el.findall("citizenship"):
@@ -159,14 +166,12 @@ def parse_xml(path: Path) -> Parsed:
 def _legacy_entity(builder: ListBuilder, el: ET.Element, path: Path) -> None:
     ref = el.get("Id")
     location = f"{path}:ENTITY[Id={ref}]"
-    names = [
-        n
-        for n in (
-            text(x, "WHOLENAME") or join_name(text(x, "FIRSTNAME"), text(x, "MIDDLENAME"), text(x, "LASTNAME"))
-            for x in el.findall("NAME")
-        )
-        if n
-    ]
+    names: list[tuple[str, NameParts]] = []
+    for x in el.findall("NAME"):
+        parts = (text(x, "FIRSTNAME"), text(x, "MIDDLENAME"), text(x, "LASTNAME"))
+        whole = text(x, "WHOLENAME") or join_name(*parts)
+        if whole:
+            names.append((whole, parts))
     if not ref or not names:
         builder.problem(ref, location, "ENTITY without Id or name; not loaded")
         return
@@ -174,15 +179,15 @@ def _legacy_entity(builder: ListBuilder, el: ET.Element, path: Path) -> None:
     uid = builder.entry(
         ref,
         entity_type=SUBJECT_TYPES.get((el.get("Type") or "").casefold(), "unknown"),
-        primary_name=names[0],
+        primary_name=names[0][0],
         programs=[el.get("programme", "")],
         listed_on=exact_date(el.get("reg_date")),
         asset_freeze=True,
         gender=gender,
         remarks=clean(el.get("remark")),
     )
-    for name in names[1:]:
-        builder.name(uid, name)
+    for name, (given, middle, family) in names:
+        builder.name(uid, name, given_name=given, middle_name=middle, family_name=family)
     for birth in el.findall("BIRTH"):
         raw = text(birth, "DATE")
         if raw and not builder.dob(uid, raw):
@@ -232,9 +237,12 @@ def parse_csv(path: Path) -> Parsed:
         if not ref:
             builder.problem(None, location, "row without Entity_LogicalId")
             continue
-        name = clean(row.get("NameAlias_WholeName")) or join_name(
-            row.get("NameAlias_FirstName"), row.get("NameAlias_MiddleName"), row.get("NameAlias_LastName")
+        given, middle, family = (
+            row.get("NameAlias_FirstName"),
+            row.get("NameAlias_MiddleName"),
+            row.get("NameAlias_LastName"),
         )
+        name = clean(row.get("NameAlias_WholeName")) or join_name(given, middle, family)
         if ref not in uids:
             if not name:
                 builder.problem(ref, location, "first row of an entity without a name")
@@ -253,7 +261,14 @@ def parse_csv(path: Path) -> Parsed:
             if eu_ref := clean(row.get("Entity_EU_ReferenceNumber")):
                 builder.identifier(uids[ref], "other", f"EU reference {eu_ref}")
         uid = uids[ref]
-        builder.name(uid, name, strength="weak" if row.get("NameAlias_Strong") == "false" else "strong")
+        builder.name(
+            uid,
+            name,
+            strength="weak" if row.get("NameAlias_Strong") == "false" else "strong",
+            given_name=given,
+            middle_name=middle,
+            family_name=family,
+        )
         dob = clean(row.get("BirthDate_BirthDate")) or clean(row.get("BirthDate_Year"))
         if dob and not builder.dob(uid, dob):
             builder.problem(ref, location, f"birth date not understood: {dob!r}")

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.errors import ListError
-from pipelines.lists.common import ListBuilder, Parsed, clean, finish
+from pipelines.lists.common import ListBuilder, NameParts, Parsed, clean, finish, join_name
 from pipelines.lists.formats.ofac_remarks import id_type_for
 from pipelines.lists.formats.xmlutil import iter_records, text
 
@@ -78,7 +78,7 @@ def _location(el: ET.Element, refs: _Refs) -> _Location:
 class _Profile:
     ref: str
     entity_type: str
-    names: list[tuple[str, str, str]]  # name, strength, name_type
+    names: list[tuple[str, str, str, NameParts]]  # name, strength, name_type, name parts
     features: list[tuple[str, ET.Element]]
     identity_ids: list[str]
 
@@ -88,7 +88,7 @@ def _profile(el: ET.Element, refs: _Refs) -> _Profile | None:
     ref = el.get("FixedRef")
     if profile is None or ref is None:
         return None
-    names: list[tuple[str, str, str]] = []
+    names: list[tuple[str, str, str, NameParts]] = []
     identity_ids: list[str] = []
     for identity in profile.findall("Identity"):
         identity_ids.append(identity.get("ID", ""))
@@ -105,13 +105,18 @@ def _profile(el: ET.Element, refs: _Refs) -> _Profile | None:
                     kind = part_types.get(value.get("NamePartGroupID", ""), "")
                     if value.text:
                         parts[kind] = value.text.strip()
+                name_parts = (
+                    parts.get("First Name"),
+                    join_name(parts.get("Middle Name"), parts.get("Patronymic")),
+                    parts.get("Last Name"),
+                )
                 last = parts.pop("Last Name", None)
                 rest = " ".join(v for k, v in parts.items() if k != "Last Name")
                 name = f"{last}, {rest}" if last and rest else (last or rest)
                 if not name:
                     continue
                 name_type = "primary" if primary else ("former" if alias_type.startswith("f.k.a") else "alias")
-                names.append((name, strength, name_type))
+                names.append((name, strength, name_type, name_parts))
                 primary = False  # script variants of the primary name are aliases
     features = [(refs.get("FeatureType", f.get("FeatureTypeID")), f) for f in profile.findall("Feature")]
     entity_type = refs.party_type.get(profile.get("PartySubTypeID", ""), "unknown")
@@ -226,7 +231,7 @@ def parse(path: Path) -> Parsed:
         for kind, feature in profile.features:
             gender = _feature(builder, uid, profile.ref, kind, feature, refs, locations, location) or gender
         dates = [d for _, _, d, _ in entries if d]
-        primary = next((n for n, _, t in profile.names if t == "primary"), profile.names[0][0])
+        primary = next((n for n, _, t, _ in profile.names if t == "primary"), profile.names[0][0])
         builder.entry(
             profile.ref,
             entity_type=profile.entity_type,
@@ -238,8 +243,16 @@ def parse(path: Path) -> Parsed:
             remarks="; ".join(sorted({name for name, *_ in entries})),
             list_source=source,
         )
-        for name, strength, name_type in profile.names:
-            builder.name(uid, name, strength=strength, name_type=name_type)
+        for name, strength, name_type, (given, middle, family) in profile.names:
+            builder.name(
+                uid,
+                name,
+                strength=strength,
+                name_type=name_type,
+                given_name=given,
+                middle_name=middle,
+                family_name=family,
+            )
         for identity in profile.identity_ids:
             for doc_type, number, iso2 in documents.get(identity, []):
                 id_type = id_type_for(doc_type) or "other"

@@ -91,6 +91,19 @@ def _rows(path: Path, role: str, builder: ListBuilder) -> Iterator[tuple[int, li
         yield line, [clean(v) or "" for v in row]
 
 
+def ofac_csv_parts(name: str) -> tuple[str | None, str | None, str | None]:
+    """Given, middle and family name of an individual written ``LAST, First Middle``: the family
+    name before the comma, the first word after it the given name, the rest the middle name.
+    Nothing when the name has no comma or more than one (no reliable split)."""
+    if name.count(",") != 1:
+        return None, None, None
+    family, rest = (" ".join(p.split()) for p in name.split(","))
+    words = rest.split()
+    if not family or not words:
+        return None, None, None
+    return words[0], " ".join(words[1:]) or None, family
+
+
 def parse(files: dict[str, Path], list_source: str) -> Parsed:
     """Parse one legacy CSV set; ``files`` maps role (sdn, alt, add, comments) to its path."""
     if "sdn" not in files:
@@ -102,6 +115,7 @@ def parse(files: dict[str, Path], list_source: str) -> Parsed:
             extra[row[0]] = extra.get(row[0], "") + row[1]
 
     uids: dict[str, str] = {}
+    persons: set[str] = set()
     sdn_path = files["sdn"]
     for line, row in _rows(sdn_path, "sdn", builder):
         ent_num, name, sdn_type, program = row[0], row[1], row[2], row[3]
@@ -123,10 +137,14 @@ def parse(files: dict[str, Path], list_source: str) -> Parsed:
             builder.name(uid, alias, strength="weak")
         extras = [f"Title: {row[4]}" if row[4] else "", f"Vessel owner: {row[10]}" if row[10] else ""]
         full_remarks = "; ".join(p for p in [remarks or "", *extras] if p) or None
+        given, middle, family = ofac_csv_parts(name) if entity_type == "person" else (None, None, None)
         builder.entry(
             ent_num,
             entity_type=entity_type,
             primary_name=name,
+            given_name=given,
+            middle_name=middle,
+            family_name=family,
             programs=[p.strip() for p in program.strip("[] ").split("] [")],
             asset_freeze=True,
             gender=facts.gender,
@@ -134,6 +152,8 @@ def parse(files: dict[str, Path], list_source: str) -> Parsed:
             remarks=full_remarks,
         )
         uids[ent_num] = uid
+        if entity_type == "person":
+            persons.add(uid)
         if row[5]:
             builder.identifier(uid, "other", f"call sign {row[5]}")
         if row[9]:
@@ -145,7 +165,15 @@ def parse(files: dict[str, Path], list_source: str) -> Parsed:
             if not uid:
                 builder.problem(row[0], f"{files['alt']}:{line}", "alias for an unknown entry number")
                 continue
-            builder.name(uid, row[3], name_type=NAME_TYPES.get(row[2].lower(), "alias"))
+            given, middle, family = ofac_csv_parts(row[3]) if uid in persons else (None, None, None)
+            builder.name(
+                uid,
+                row[3],
+                name_type=NAME_TYPES.get(row[2].lower(), "alias"),
+                given_name=given,
+                middle_name=middle,
+                family_name=family,
+            )
     if "add" in files:
         for line, row in _rows(files["add"], "add", builder):
             uid = uids.get(row[0], "")

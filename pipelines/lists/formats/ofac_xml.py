@@ -29,6 +29,17 @@ def ofac_name(first: str | None, last: str | None) -> str | None:
     return join_name(last, first)
 
 
+def ofac_parts(first: str | None, last: str | None) -> tuple[str | None, str | None, str | None]:
+    """Given, middle and family name from ``firstName`` / ``lastName`` of an individual:
+    ``lastName`` is the family name, the first word of ``firstName`` the given name and the
+    rest of it the middle name (as the legacy CSV's ``LAST, First Middle``); nothing when one
+    of the two is missing."""
+    words = (first or "").split()
+    if not words or not last:
+        return None, None, None  # a name in one field only is not split into parts
+    return words[0], " ".join(words[1:]) or None, last
+
+
 def _entry(builder: ListBuilder, el: ET.Element, path: Path, asset_freeze: bool) -> None:
     ref = text(el, "uid")
     location = f"{path}:sdnEntry[uid={ref}]"
@@ -72,15 +83,23 @@ def _entry(builder: ListBuilder, el: ET.Element, path: Path, asset_freeze: bool)
         linked_refs=[f"UN-SC:{r}" for r in facts.un_refs],
         remarks=remarks,
     )
+    if entity_type == "person":
+        given, middle, family = ofac_parts(text(el, "firstName"), text(el, "lastName"))
+        builder.name(uid, name, given_name=given, middle_name=middle, family_name=family)
     for alias in facts.weak_aliases:
         builder.name(uid, alias, strength="weak")
     for aka in el.findall("akaList/aka"):
         kind = (text(aka, "type") or "").casefold()
+        first, last = text(aka, "firstName"), text(aka, "lastName")
+        given, middle, family = ofac_parts(first, last) if entity_type == "person" else (None, None, None)
         builder.name(
             uid,
-            ofac_name(text(aka, "firstName"), text(aka, "lastName")),
+            ofac_name(first, last),
             strength="weak" if (text(aka, "category") or "").casefold() == "weak" else "strong",
             name_type="former" if kind.startswith("f.k.a") else "alias",
+            given_name=given,
+            middle_name=middle,
+            family_name=family,
         )
     for addr in el.findall("addressList/address"):
         street = ", ".join(texts(addr, "address1") + texts(addr, "address2") + texts(addr, "address3"))

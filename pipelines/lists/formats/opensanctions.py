@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.errors import ListError
-from pipelines.lists.common import ListBuilder, Parsed, clean, exact_date, finish, read_csv_table
+from pipelines.lists.common import ListBuilder, Parsed, clean, exact_date, finish, join_name, read_csv_table
 
 LIST_SOURCE = "OPENSANCTIONS"
 SCHEMAS = {
@@ -76,6 +76,28 @@ def _props(entity: dict[str, Any], name: str) -> list[str]:
     return [v for v in values if isinstance(v, str) and v.strip()]
 
 
+def _single(entity: dict[str, Any], *props: str) -> str | None:
+    """The one value of a name-part property (several properties joined, repeats once); ``None``
+    when absent or when the entity gives several values for one property (parts of different
+    names)."""
+    found: list[str] = []
+    for prop in props:
+        values = list(dict.fromkeys(clean(v) for v in _props(entity, prop)))
+        if len(values) > 1:
+            return None
+        if values and values[0] and values[0] not in found:
+            found.append(values[0])
+    return join_name(*found)
+
+
+def ftm_parts(entity: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """Given, middle and family name of a Person: ``firstName``, ``middleName`` (with the
+    patronymic ``fatherName``) and ``lastName``."""
+    if str(entity.get("schema") or "").casefold() != "person":
+        return None, None, None
+    return _single(entity, "firstName"), _single(entity, "middleName", "fatherName"), _single(entity, "lastName")
+
+
 def _emit(
     builder: ListBuilder,
     entity: dict[str, Any],
@@ -98,6 +120,7 @@ def _emit(
                 listed.append(day)
     first_seen = exact_date(str(entity.get("first_seen") or "")[:10])
     gender = next(iter(_props(entity, "gender")), None)
+    given, middle, family = ftm_parts(entity)
     uid = builder.entry(
         ref,
         entity_type=SCHEMAS.get(schema.casefold(), "unknown"),
@@ -108,6 +131,9 @@ def _emit(
         gender=gender.lower() if gender else None,
         linked_refs=linked_from_referents(entity.get("referents", [])),
         remarks=clean(" ".join(_props(entity, "notes"))) or None,
+        given_name=given,
+        middle_name=middle,
+        family_name=family,
     )
     for name in names:
         builder.name(uid, name)

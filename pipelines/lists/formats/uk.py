@@ -22,6 +22,7 @@ from pathlib import Path
 from pipelines.errors import ListError
 from pipelines.lists.common import (
     ListBuilder,
+    NameParts,
     Parsed,
     clean,
     country_code,
@@ -94,10 +95,15 @@ def _get(row: dict[str, str], *names: str) -> str | None:
     return None
 
 
-def _name(row: dict[str, str]) -> str | None:
-    given = join_name(*(_get(row, f"Name {i}") for i in range(1, 6)))
-    surname = _get(row, "Name 6")
-    return join_name(given, surname)
+def uk_parts(names: list[str | None]) -> NameParts:
+    """Given, middle and family name from the six UK name fields: Name 1 is the forename,
+    Names 2 to 5 further forenames (joined as the middle name), Name 6 the surname."""
+    return names[0], join_name(*names[1:5]), names[5]
+
+
+def _name(row: dict[str, str]) -> tuple[str | None, NameParts]:
+    names = [_get(row, f"Name {i}") for i in range(1, 7)]
+    return join_name(*names), uk_parts(names)
 
 
 def _csv(path: Path, list_source: str, id_col: str, what: str) -> Parsed:
@@ -112,7 +118,7 @@ def _csv(path: Path, list_source: str, id_col: str, what: str) -> Parsed:
             builder.problem(None, location, f"malformed row: {row['__malformed__']}")
             continue
         ref = _get(row, id_col)
-        name = _name(row)
+        name, (given, middle, family) = _name(row)
         if not ref or not name:
             builder.problem(ref, location, f"row without {id_col} or name")
             continue
@@ -142,15 +148,16 @@ def _csv(path: Path, list_source: str, id_col: str, what: str) -> Parsed:
                 remarks=other,
             )
         uid = uids[ref]
-        if alias_type.startswith("prim") and not alias_type.endswith("variation"):
-            builder.name(uid, name, name_type="alias")
-        else:
-            builder.name(
-                uid,
-                name,
-                strength="weak" if quality.startswith("low") else "strong",
-                name_type="former" if alias_type == "fka" else "alias",
-            )
+        primary_row = alias_type.startswith("prim") and not alias_type.endswith("variation")
+        builder.name(
+            uid,
+            name,
+            strength="strong" if primary_row or not quality.startswith("low") else "weak",
+            name_type="former" if not primary_row and alias_type == "fka" else "alias",
+            given_name=given,
+            middle_name=middle,
+            family_name=family,
+        )
         builder.name(uid, _get(row, "Name Non-Latin Script"), name_type="original_script")
         for raw in numbered(_get(row, "DOB", "D.O.B")):
             span = uk_date(raw)
@@ -202,21 +209,22 @@ def parse_uk_sl_csv(path: Path) -> Parsed:
 def _designation(builder: ListBuilder, el: ET.Element, path: Path) -> None:
     ref = text(el, "UniqueID")
     location = f"{path}:Designation[UniqueID={ref}]"
-    names: list[tuple[str, str, str]] = []
+    names: list[tuple[str, str, str, NameParts]] = []
     for n in el.findall("Names/Name"):
-        full = join_name(join_name(*(text(n, f"Name{i}") for i in range(1, 6))), text(n, "Name6"))
+        fields = [text(n, f"Name{i}") for i in range(1, 7)]
+        full = join_name(*fields)
         if not full:
             continue
         kind = (text(n, "NameType") or "").casefold()
         quality = (text(n, "AliasStrength") or "").casefold()
         if kind == "primary name":
-            names.append((full, "strong", "primary"))
+            names.append((full, "strong", "primary", uk_parts(fields)))
         else:
-            names.append((full, "weak" if quality.startswith("low") else "strong", "alias"))
+            names.append((full, "weak" if quality.startswith("low") else "strong", "alias", uk_parts(fields)))
     if not ref or not names:
         builder.problem(ref, location, "Designation without UniqueID or name; not loaded")
         return
-    primary = next((n for n, _, t in names if t == "primary"), names[0][0])
+    primary = next((n for n, _, t, _ in names if t == "primary"), names[0][0])
     kind = (text(el, "IndividualEntityShip") or "").casefold()
     linked = [f"UN-SC:{r}" for r in texts(el, "UNReferenceNumber")]
     if group := text(el, "OFSIGroupID"):
@@ -236,8 +244,16 @@ def _designation(builder: ListBuilder, el: ET.Element, path: Path) -> None:
         linked_refs=linked,
         remarks=text(el, "OtherInformation"),
     )
-    for name, strength, name_type in names:
-        builder.name(uid, name, strength=strength, name_type=name_type if name_type != "primary" else "alias")
+    for name, strength, name_type, (given, middle, family) in names:
+        builder.name(
+            uid,
+            name,
+            strength=strength,
+            name_type=name_type if name_type != "primary" else "alias",
+            given_name=given,
+            middle_name=middle,
+            family_name=family,
+        )
     for non_latin in texts(el, "NonLatinNames/NonLatinName/NameNonLatinScript"):
         builder.name(uid, non_latin, name_type="original_script")
     for addr in el.findall("Addresses/Address"):

@@ -88,7 +88,8 @@ def _record(builder: ListBuilder, el: ET.Element, path: Path, is_person: bool) -
     if not ref:
         builder.problem(data_id, location, "record without REFERENCE_NUMBER; not loaded")
         return
-    name = join_name(*(_text(el, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")))
+    fields = [_text(el, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
+    name = join_name(*fields)
     if not name:
         builder.problem(ref, location, "record without a name; not loaded")
         return
@@ -105,6 +106,12 @@ def _record(builder: ListBuilder, el: ET.Element, path: Path, is_person: bool) -
         asset_freeze=True,
         gender=gender if gender in {"male", "female"} else None,
         remarks=comments,
+        # The UN writes names in FIRST_NAME ... FOURTH_NAME in the order they are written and
+        # does not mark the family name (it is FIRST_NAME in Korean entries, often SECOND_NAME
+        # in Persian ones, a later one in Arabic ones): FIRST_NAME is kept as given name, the
+        # others as middle name, no family name.
+        given_name=fields[0] if is_person and " ; " not in name else None,
+        middle_name=join_name(*fields[1:]) if is_person and " ; " not in name else None,
     )
     if " ; " in name:
         for part in name.split(" ; "):
