@@ -9,14 +9,18 @@ runs on the same names, and the batches are put back together in order.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Final
 
 import polars as pl
 
 from screening.prepare import FormColumns, NameForms, assemble_forms, distinct_names, form_columns
+
+log = logging.getLogger(__name__)
 
 # Below this many distinct party names, starting worker processes costs more than it saves.
 MIN_PARALLEL_NAMES: Final = 20_000
@@ -37,7 +41,14 @@ class PendingForms:
         self.batches = batches
 
     def result(self) -> NameForms:
-        return assemble_forms(self.values, FormColumns.concat([b.result() for b in self.batches]))
+        if self.batches:
+            try:
+                return assemble_forms(self.values, FormColumns.concat([b.result() for b in self.batches]))
+            except BrokenProcessPool:
+                # Worker processes could not start here (a host whose main module cannot be
+                # imported again, such as some task runners): the same function, in this process.
+                log.warning("name normalisation workers unavailable; %d names normalised in-process", len(self.values))
+        return assemble_forms(self.values, form_columns(self.values))
 
 
 class FormsPool:
@@ -59,7 +70,10 @@ class FormsPool:
         """Start normalising the distinct values of ``names``."""
         values = distinct_names(names)
         step = self.batch_size
-        batches = [self.executor.submit(form_columns, values[i : i + step]) for i in range(0, len(values), step)]
+        try:
+            batches = [self.executor.submit(form_columns, values[i : i + step]) for i in range(0, len(values), step)]
+        except BrokenProcessPool:
+            batches = []  # an earlier chunk found the workers unable to start: normalised in-process
         return PendingForms(values, batches)
 
 

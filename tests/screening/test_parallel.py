@@ -114,3 +114,23 @@ def test_no_pool_for_one_worker_or_few_names(generated: tuple[Watchlist, pl.Data
     _, parties = generated
     assert parallel.forms_pool(1, parties["name"]) is None
     assert parallel.forms_pool(2, parties["name"]) is None  # fewer than MIN_PARALLEL_NAMES
+
+
+def test_workers_that_cannot_start_fall_back_to_in_process_normalisation() -> None:
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    names = pl.Series("name", ["Ivan Petrov", "Ocean Star LLC", "Ivan Petrov", "Wei Zhang"])
+    pool = parallel.FormsPool(processes=1)
+    pool.executor.shutdown()
+    # Workers that die as they start, as on a host whose main module cannot be imported again.
+    pool.executor = ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=os._exit, initargs=(3,)
+    )
+    with pool:
+        first = pool.submit(names).result()
+        second = pool.submit(names).result()  # the pool is known broken: no new attempt
+    expected = name_forms(names)
+    assert first.frame.equals(expected.frame)
+    assert second.frame.equals(expected.frame)
