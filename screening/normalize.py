@@ -42,6 +42,7 @@ _NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 _CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _ABJAD: Final = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _CJK: Final = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
+_HYPHEN_END: Final = re.compile(r"\w-\w+\s*$")
 _SKELETON_RULES: Final = {
     "kh": "h",
     "gh": "g",
@@ -190,14 +191,17 @@ def normalise(name: str) -> NormalName:
     full: list[str] = []
     for word in kept:
         full.extend(canonical_token(word))
-    core = [t for t in full if t not in PARTICLES] or full
+    # A particle precedes the name it belongs to ("bin Laden"): as the last token of a name written
+    # with a hyphen there ("Su-bin") or in Hangul or Han script it is a syllable of a given name.
+    syllable = len(full) > 1 and bool(_CJK.search(name) or _HYPHEN_END.search(name))
+    core = [t for i, t in enumerate(full) if t not in PARTICLES or (syllable and i == len(full) - 1)] or full
     # Initials ("John F. Kennedy") are left out when two full tokens remain: the name then
     # compares as one with a dropped middle name.
     spelled = [t for t in core if len(t) > 1]
     if len(spelled) >= 2:
         core = spelled
     skeletons = sorted(skeleton(t) for t in core)
-    plain = [w for w in kept if w not in PARTICLES] or kept
+    plain = [w for i, w in enumerate(kept) if w not in PARTICLES or (syllable and i == len(kept) - 1)] or kept
     if len(spelled) >= 2:
         plain = [w for w in plain if len(w) > 1] or plain
     return NormalName(
@@ -237,6 +241,12 @@ def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
     if len(tokens) > 1:
         keys.append(f"t:{skeleton(name.joined)}")
     return list(dict.fromkeys(keys))
+
+
+@lru_cache(maxsize=200_000)
+def word_count(name: str) -> int:
+    """How many words ``name`` is written in ("Abdelrahman": one, though it compares as two)."""
+    return len(fold(name).split())
 
 
 def normalise_many(names: Iterable[str]) -> list[NormalName]:

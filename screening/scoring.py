@@ -11,6 +11,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from screening.config import ScreeningConfig
+from screening.normalize import word_count
 from screening.prepare import NameForms, PreparedWatchlist
 
 FloatArray = npt.NDArray[np.float64]
@@ -19,6 +20,9 @@ IndexArray = npt.NDArray[np.int64]
 # How much each comparison form is worth relative to a plain match of the sorted tokens.
 SKELETON_DISCOUNT = 0.90
 SKELETON_MIN_LENGTH = 7
+# The skeleton form counts only when every token of both names has a skeleton of at least this many
+# consonants: short skeletons ("mn" for both Mona and Ayman) say too little.
+SKELETON_MIN_TOKEN = 3
 SECONDARY_GATE = 0.55
 SPLIT_GATE = 0.35
 SUBSET_ONE_MISSING = 0.92
@@ -47,6 +51,10 @@ def aligned_ratio(left: str, right: str) -> float:
         total = sum(weight[i][j] for i, j in enumerate(perm))
         best = max(best, sum(sim[i][j] for i, j in enumerate(perm)) / total)
     return best
+
+
+def _long_skeleton(skel: str) -> bool:
+    return all(len(t) >= SKELETON_MIN_TOKEN for t in skel.split())
 
 
 def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, *, workers: int) -> FloatArray:
@@ -102,6 +110,15 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
         (left.abjad[li] | right.abjad[ri])
         & (np.minimum(left.skeleton_len[li], right.skeleton_len[ri]) >= SKELETON_MIN_LENGTH)
     )
+    if len(abjad):
+        ls, rs = left.arrays["skeleton"], right.arrays["skeleton"]
+        abjad = abjad[
+            np.fromiter(
+                (_long_skeleton(ls[i]) and _long_skeleton(rs[j]) for i, j in zip(li[abjad], ri[abjad], strict=True)),
+                dtype=np.bool_,
+                count=len(abjad),
+            )
+        ]
     if len(abjad):
         skel = ratio("skeleton", li[abjad], ri[abjad]) * SKELETON_DISCOUNT
         best[abjad] = np.maximum(best[abjad], skel)
@@ -184,6 +201,15 @@ def attribute_features(pairs: pl.DataFrame, wl: PreparedWatchlist, config: Scree
         .alias("gender_conflict"),
         person_vs_other.alias("type_conflict"),
         (typed & ~person_vs_other & (party_type != list_type)).alias("type_mismatch"),
+        # A list name written as one word ("Abdelrahman") found inside a party name of several
+        # words ("Nour Abdelrahman") is one name among others, not the listed one.
+        (
+            (pl.col("name_score") < 1.0)
+            & (pl.col("matched_name").map_elements(word_count, return_dtype=pl.Int64) == 1)
+            & (pl.col("name").map_elements(word_count, return_dtype=pl.Int64) > 1)
+        )
+        .fill_null(False)
+        .alias("one_word_list_name"),
     )
     adjust = (
         pl.when(pl.col("dob_exact"))
@@ -198,7 +224,9 @@ def attribute_features(pairs: pl.DataFrame, wl: PreparedWatchlist, config: Scree
         + pl.when(pl.col("gender_conflict")).then(w.gender_conflict).otherwise(0.0)
         + pl.when(pl.col("type_conflict")).then(w.type_conflict).otherwise(0.0)
         + pl.when(pl.col("type_mismatch")).then(w.type_mismatch).otherwise(0.0)
-        + pl.when((pl.col("ntok") == 1) & (pl.col("name_score") < 1.0)).then(w.single_token).otherwise(0.0)
+        + pl.when(((pl.col("ntok") == 1) & (pl.col("name_score") < 1.0)) | pl.col("one_word_list_name"))
+        .then(w.single_token)
+        .otherwise(0.0)
     )
     name_based = pl.col("name_score") + adjust
     by_id = w.identifier_match + (1.0 - w.identifier_match) * pl.col("name_score")
@@ -233,6 +261,7 @@ def explanation() -> pl.Expr:
             pl.concat_str(pl.lit("country "), pl.col("country"), pl.lit(" not in "), pl.col("countries").list.join("/"))
         ),
         pl.when(pl.col("gender_conflict")).then(pl.lit("gender conflicts")),
+        pl.when(pl.col("one_word_list_name")).then(pl.lit("one-word list name within a longer name")),
         pl.when(pl.col("type_conflict") | pl.col("type_mismatch")).then(
             pl.concat_str(pl.lit("entity type "), pl.col("entity_type"), pl.lit(" vs "), pl.col("list_entity_type"))
         ),
