@@ -26,6 +26,7 @@ FEATURE_FLAGS = (
     "gender_conflict",
     "type_conflict",
     "type_mismatch",
+    "one_word_list_name",
 )
 
 
