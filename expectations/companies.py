@@ -35,16 +35,18 @@ def derived(ctx: SuiteContext) -> Mapping[str, pl.Expr]:
     }
 
 
+def company_number_rules(column: str) -> list[Expectation]:
+    """A Companies House number is present and well formed (8 digits, or 2 letters and 6 digits)."""
+    return [
+        not_null(column, "company_number_present", f"{column} is empty"),
+        matches(column, COMPANY_NUMBER, "company_number_format", f"{column} is not 8 digits or 2 letters and 6 digits"),
+    ]
+
+
 def rules(ctx: SuiteContext) -> list[Expectation]:
     return [
-        not_null("CompanyNumber", "company_number_present", "CompanyNumber is empty"),
+        *company_number_rules("CompanyNumber"),
         unique("CompanyNumber", "company_number_unique", "CompanyNumber appears on more than one row"),
-        matches(
-            "CompanyNumber",
-            COMPANY_NUMBER,
-            "company_number_format",
-            "CompanyNumber is not 8 digits or 2 letters and 6 digits",
-        ),
         *name_rules("CompanyName", "company_name"),
         not_null("CompanyStatus", "company_status_present", "CompanyStatus is empty"),
         max_length("RegAddress.Country", 100, "country_length", "RegAddress.Country is longer than 100 characters"),

@@ -20,7 +20,7 @@ from expectations._base import (
     not_null,
     parsed_date,
 )
-from expectations.companies import COMPANY_NUMBER
+from expectations.companies import company_number_rules
 
 if TYPE_CHECKING:
     from great_expectations.expectations.expectation import Expectation
@@ -48,13 +48,7 @@ def rules(ctx: SuiteContext) -> list[Expectation]:
     earliest = date_number("1800-01-01")
     latest = date_number(ctx.today)
     return [
-        not_null("company_number", "company_number_present", "company_number is empty"),
-        matches(
-            "company_number",
-            COMPANY_NUMBER,
-            "company_number_format",
-            "company_number is not 8 digits or 2 letters and 6 digits",
-        ),
+        *company_number_rules("company_number"),
         *name_rules("name", "name"),
         not_null("officer_role", "officer_role_present", "officer_role is empty"),
         matches("dob_year", r"^\d{4}$", "dob_year_format", "dob_year is not a four-digit year"),

@@ -23,7 +23,7 @@ from expectations._base import (
     not_null,
     parsed_date,
 )
-from expectations.companies import COMPANY_NUMBER
+from expectations.companies import company_number_rules
 
 if TYPE_CHECKING:
     from great_expectations.expectations.expectation import Expectation
@@ -60,13 +60,7 @@ def derived(ctx: SuiteContext) -> Mapping[str, pl.Expr]:
 def rules(ctx: SuiteContext) -> list[Expectation]:
     year = dt.date.fromisoformat(ctx.today).year
     return [
-        not_null("company_number", "company_number_present", "company_number is empty"),
-        matches(
-            "company_number",
-            COMPANY_NUMBER,
-            "company_number_format",
-            "company_number is not 8 digits or 2 letters and 6 digits",
-        ),
+        *company_number_rules("company_number"),
         not_null("kind", "kind_present", "kind is empty"),
         matches("kind", KIND, "kind_known", "kind is not a known PSC record kind"),
         holds("__named", "name_present", "a person with significant control has no name", source="name"),
