@@ -261,7 +261,8 @@ def screening_config(settings: Settings) -> ScreeningConfig:
         thresholds={
             "person": t.person, "organization": t.organization, "vessel": t.vessel,
             "aircraft": t.aircraft, "unknown": t.unknown,
-        }
+        },
+        workers=settings.config.screening_workers,
     )
 
 

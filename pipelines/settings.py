@@ -89,6 +89,9 @@ class Config(BaseModel):
     link_expiry_hours: int = Field(72, ge=1, le=168)  # presigned download links in notifications
     ownership_threshold: float = Field(50.0, gt=0, le=100)
     shard_parties: int = Field(500_000, ge=1)  # target parties per screening shard (one task each)
+    # Cores one screening task uses: 1 = one core per shard task, the shards being the night's
+    # parallelism (worker slots = cores); -1 = every core of the worker, for one large task.
+    screening_workers: int = Field(1, ge=-1)
 
     @field_validator("banks")
     @classmethod
