@@ -72,6 +72,19 @@ def _person_name(names: Iterable[Mapping[str, Any]] | None) -> str | None:
     return None
 
 
+def _company(company_id: str, details: Mapping[str, Any], jurisdiction: Any, source: str) -> dict[str, Any]:
+    """A company row from a BODS entity statement (0.2) or the details of an entity record (0.4)."""
+    return {
+        "company_id": company_id,
+        "company_name": details.get("name"),
+        "status": "dissolved" if details.get("dissolutionDate") else None,
+        "country": _country(jurisdiction or {}),
+        "incorporated_on": parse_date(details.get("foundingDate")),
+        "dissolved_on": parse_date(details.get("dissolutionDate")),
+        "source": source,
+    }
+
+
 def _person(person_id: str, details: Mapping[str, Any], source: str) -> dict[str, Any]:
     """A person row from a BODS person statement (0.2) or the details of a person record (0.4)."""
     nats = details.get("nationalities") or []
@@ -136,18 +149,7 @@ def _read_v02(name: str, statements: list[Mapping[str, Any]]) -> Parsed:
         source = f"{name}:{pos}"
         if stype == "entityStatement":
             entity_ids[sid] = _entity_id(sid, s.get("identifiers"))
-            juris = s.get("incorporatedInJurisdiction") or {}
-            parsed.companies.append(
-                {
-                    "company_id": entity_ids[sid],
-                    "company_name": s.get("name"),
-                    "status": "dissolved" if s.get("dissolutionDate") else None,
-                    "country": _country(juris),
-                    "incorporated_on": parse_date(s.get("foundingDate")),
-                    "dissolved_on": parse_date(s.get("dissolutionDate")),
-                    "source": source,
-                }
-            )
+            parsed.companies.append(_company(entity_ids[sid], s, s.get("incorporatedInJurisdiction"), source))
         elif stype == "personStatement":
             parsed.persons.append(_person(f"bods:{sid}", s, source))
     for pos, s in enumerate(live, start=1):
@@ -195,18 +197,7 @@ def _read_v04(name: str, statements: list[Mapping[str, Any]]) -> Parsed:
         source = f"{name}:{pos}"
         if s.get("recordType") == "entity":
             entity_ids[rid] = _entity_id(rid, details.get("identifiers"))
-            juris = details.get("jurisdiction") or {}
-            parsed.companies.append(
-                {
-                    "company_id": entity_ids[rid],
-                    "company_name": details.get("name"),
-                    "status": "dissolved" if details.get("dissolutionDate") else None,
-                    "country": _country(juris),
-                    "incorporated_on": parse_date(details.get("foundingDate")),
-                    "dissolved_on": parse_date(details.get("dissolutionDate")),
-                    "source": source,
-                }
-            )
+            parsed.companies.append(_company(entity_ids[rid], details, details.get("jurisdiction"), source))
         elif s.get("recordType") == "person":
             parsed.persons.append(_person(f"bods:{rid}", details, source))
     for pos, s in latest.values():
