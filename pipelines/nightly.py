@@ -105,6 +105,24 @@ class Snapshot:
         return Watchlist(**tables)
 
     @classmethod
+    def write(
+        cls, folder: Path, watchlist: Watchlist, meta: dict[str, Any], work: ObjectStore, run_date: str
+    ) -> Snapshot:
+        """Write the night's snapshot ``folder`` (atomically: a temporary folder, then a rename) and
+        publish it to the work bucket, for workers on other machines (see :meth:`fetch`)."""
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for table in Watchlist.TABLES:
+            getattr(watchlist, table).write_parquet(tmp / f"{table}.parquet")
+        (tmp / SNAPSHOT_META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+        for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
+            work.put_file(paths.snapshot_key(run_date, name, folder.name), tmp / name)
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)
+        return cls(folder, meta)
+
+    @classmethod
     def open(cls, path: str | Path) -> Snapshot:
         folder = Path(path)
         try:
@@ -215,12 +233,6 @@ def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
     ]
 
     validation = _validate_lists(watchlist, result.sha256, run_date)
-    out = settings.run_dir(run_date) / "watchlist"
-    tmp = out.with_name("watchlist.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for table in Watchlist.TABLES:
-        getattr(watchlist, table).write_parquet(tmp / f"{table}.parquet")
     meta = {
         "sha256": result.sha256,
         "origin": origin,
@@ -231,12 +243,8 @@ def prepare_watchlist(run_date: str, settings: Settings | None = None) -> str:
         "snapshot": result.manifest(),
         "validation": validation,
     }
-    (tmp / SNAPSHOT_META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
-    work = ObjectStore.open(settings, settings.config.buckets.work)
-    for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
-        work.put_file(paths.snapshot_key(run_date, name, out.name), tmp / name)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
+    out = settings.run_dir(run_date) / "watchlist"
+    Snapshot.write(out, watchlist, meta, ObjectStore.open(settings, settings.config.buckets.work), run_date)
 
     con = connect_duckdb(settings.run_dir(run_date) / "watchlist.duckdb", settings)
     try:

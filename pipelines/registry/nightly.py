@@ -10,14 +10,13 @@ import logging
 import shutil
 import time
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from pipelines import paths
 from pipelines.errors import InterdictError
-from pipelines.nightly import SNAPSHOT_META, Snapshot
+from pipelines.nightly import Snapshot
 from pipelines.publish import publish_report_set
 from pipelines.registry.load import Register, load_register
 from pipelines.registry.resolve import flagged_companies_as_watchlist, screen_loaded_register
@@ -30,26 +29,6 @@ from screening.model import Watchlist
 log = logging.getLogger(__name__)
 
 REGISTER_STATUS = "register.json"
-
-
-def _write_extended_snapshot(
-    base: Snapshot, derived: Watchlist, out: Path, register: dict[str, Any], work: ObjectStore, run_date: str
-) -> None:
-    """``base`` plus the derived OWNERSHIP entries, written as a snapshot folder (atomically) and
-    published to the work bucket for workers on other machines."""
-    extended = Watchlist.concat([base.watchlist(), derived])
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for table in Watchlist.TABLES:
-        getattr(extended, table).write_parquet(tmp / f"{table}.parquet")
-    meta = {**base.meta, "register": register}
-    meta["entries"] = {**base.meta.get("entries", {}), "OWNERSHIP": derived.entries.height}
-    (tmp / SNAPSHOT_META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
-    for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
-        work.put_file(paths.snapshot_key(run_date, name, out.name), tmp / name)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
 
 
 # The register's loaded tables and the Great Expectations suite each must pass.
@@ -163,9 +142,13 @@ def _screen(
     reports = ObjectStore.open(settings, settings.config.buckets.reports)
     uri = publish_report_set(reports, paths.regulator_prefix(run_date) + "register/", files, manifest)
     status = {"delivered": True, "manifest": uri, **counts}
+    # The night's lists plus the flagged companies, as the snapshot the banks screen against.
+    derived = flagged_companies_as_watchlist(flags)
+    meta = {**base.meta, "register": status}
+    meta["entries"] = {**base.meta.get("entries", {}), "OWNERSHIP": derived.entries.height}
     out = settings.run_dir(run_date) / "watchlist-ownership"
     work_store = ObjectStore.open(settings, settings.config.buckets.work)
-    _write_extended_snapshot(base, flagged_companies_as_watchlist(flags), out, status, work_store, run_date)
+    Snapshot.write(out, Watchlist.concat([base.watchlist(), derived]), meta, work_store, run_date)
     log.info(
         "register %s: %d companies, %d edges, %d flagged %s, %d quarantined in %.1fs -> %s",
         run_date, result.companies, result.edges, flags.height, result.flagged, result.quarantined,
