@@ -9,8 +9,6 @@ night produces the same bytes.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
@@ -53,16 +51,6 @@ DELIVERED_COLUMNS: Final = (
 CLEARED_COLUMNS: Final = (*REPORT_COLUMNS, "delta", "cleared_reason", "party_fingerprint", "entry_fingerprint")
 QUARANTINE_COLUMNS: Final = ("dataset", "row", "rule", "reason", "original")
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class ReportFiles:
-    hits_parquet: Path
-    hits_csv: Path
-    quarantine_csv: Path
-
-    def as_dict(self) -> dict[str, Path]:
-        return {p.name: p for p in (self.hits_parquet, self.hits_csv, self.quarantine_csv)}
 
 
 def split_record_id(frame: pl.DataFrame) -> pl.DataFrame:
@@ -135,15 +123,6 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
         for c, dtype in frame.schema.items()
         if dtype == pl.String
     )
-
-
-def write_report(out_dir: Path, hits: pl.DataFrame, quarantine: pl.DataFrame) -> ReportFiles:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = ReportFiles(out_dir / "hits.parquet", out_dir / "hits.csv", out_dir / "quarantine.csv")
-    hits.write_parquet(files.hits_parquet, statistics=False)
-    neutralise_formulas(hits).write_csv(files.hits_csv)
-    neutralise_formulas(quarantine).write_csv(files.quarantine_csv)
-    return files
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
