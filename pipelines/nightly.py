@@ -32,6 +32,7 @@ import polars as pl
 
 from pipelines import paths
 from pipelines.delivery.bank_night import BankNight, deliver
+from pipelines.delivery.history import previous_night
 from pipelines.delivery.links import bank_notification, signing_store, write_notifications
 from pipelines.delivery.retry import retrying
 from pipelines.errors import ConfigError, InputError, InterdictError, ListError
@@ -274,18 +275,6 @@ def screening_config(settings: Settings) -> ScreeningConfig:
     )
 
 
-def _previous_manifest(reports: ObjectStore, bank: str, run_date: str) -> dict[str, Any] | None:
-    """The bank's most recent published manifest before ``run_date``, if any."""
-    try:
-        pointer = json.loads(reports.get_bytes(paths.latest_key(bank)))
-        if str(pointer.get("run_date", "")) >= run_date:
-            return None
-        manifest: dict[str, Any] = json.loads(reports.get_bytes(str(pointer["prefix"]) + "manifest.json"))
-    except (ObjectNotFound, ValueError, KeyError):
-        return None
-    return manifest
-
-
 def _parquet_bytes(frame: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.write_parquet(buffer, statistics=False)
@@ -314,8 +303,8 @@ def stage_bank(bank: str, run_date: str, settings: Settings | None = None) -> di
     shutil.rmtree(work, ignore_errors=True)
     landing = ObjectStore.open(settings, settings.config.buckets.landing)
     reports = ObjectStore.open(settings, settings.config.buckets.reports)
-    previous = _previous_manifest(reports, bank, run_date)
-    previous_rows = {i["dataset"]: i["rows_in"] for i in (previous or {}).get("inputs", [])}
+    previous = previous_night(reports, bank, run_date)
+    previous_rows = {i["dataset"]: i["rows_in"] for i in (previous.manifest if previous else {}).get("inputs", [])}
 
     inputs: list[dict[str, Any]] = []
     clean: dict[str, pl.DataFrame] = {}
