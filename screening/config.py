@@ -29,7 +29,7 @@ class Weights:
     gender_conflict: float = -0.10
     type_conflict: float = -0.25
     type_mismatch: float = -0.08
-    single_token: float = -0.06
+    single_token: float = 0.0
     identifier_match: float = 0.97
 
 

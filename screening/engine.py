@@ -12,7 +12,8 @@ from screening.config import ALGORITHM_VERSION, ScreeningConfig
 from screening.model import ENTITY_TYPES, HIT_SCHEMA, Watchlist, conform, empty
 from screening.parallel import PendingForms, forms_pool
 from screening.prepare import NameForms, PreparedWatchlist, name_forms, prepare, prepare_parties
-from screening.scoring import attribute_features, explanation, name_scores
+from screening.evidence import EVIDENCE_GATE
+from screening.scoring import attribute_features, evidence_scores, explanation, name_scores
 
 log = logging.getLogger(__name__)
 
@@ -119,15 +120,24 @@ def _screen_chunk(
         pairs = pl.concat([pairs, id_pairs]).unique()
     li = pairs["pidx"].to_numpy().astype(np.int64)
     ri = pairs["nid"].to_numpy().astype(np.int64)
-    scores = name_scores(forms, li, wl.forms, ri, workers=config.workers)
-    # No pair below this name score can reach the lowest threshold, whatever its attributes add.
-    w = config.weights
-    floor = max(config.min_name_score, config.lowest_threshold - max(w.dob_exact, w.dob_overlap) - w.country_match)
-    keep = scores >= floor
+    similarity = name_scores(forms, li, wl.forms, ri, workers=config.workers)
+    weigh = similarity >= max(config.min_name_score, EVIDENCE_GATE)
     if id_hits.height:
         id_nids = wl.names.join(id_hits.select("uid").unique(), on="uid")["nid"].to_numpy()
-        keep |= np.isin(ri, id_nids)
-    scored = pairs.with_columns(pl.Series("name_score", scores, dtype=pl.Float64)).filter(pl.Series(keep))
+        weigh |= np.isin(ri, id_nids)
+    else:
+        id_nids = np.zeros(0, dtype=np.uint32)
+    li, ri, similarity = li[weigh], ri[weigh], similarity[weigh]
+    scores = evidence_scores(forms, li, wl.forms, ri, similarity, wl.rarity)
+    # No pair below this name score can reach the lowest threshold, whatever its attributes add.
+    w = config.weights
+    floor = max(0.0, config.lowest_threshold - max(w.dob_exact, w.dob_overlap) - w.country_match)
+    keep = (scores >= floor) | np.isin(ri, id_nids)
+    scored = (
+        pairs.filter(pl.Series(weigh))
+        .with_columns(pl.Series("name_score", scores, dtype=pl.Float64))
+        .filter(pl.Series(keep))
+    )
     hits = _score_pairs(parties, forms, wl, scored, id_hits, config)
     hits = hits.with_columns(_threshold_expr(config).alias("threshold")).filter(pl.col("score") >= pl.col("threshold"))
     log.debug("chunk: %d parties, %d candidate pairs, %d hits", parties.height, pairs.height, hits.height)
@@ -212,7 +222,9 @@ def compare(
     if forms.frame.height == 0 or wl.names.height == 0:
         return Comparison(0.0, 0.0, None, "no names to compare", {})
     nids = wl.names["nid"].to_numpy().astype(np.int64)
-    scores = name_scores(forms, np.zeros(len(nids), dtype=np.int64), wl.forms, nids, workers=1)
+    zeros = np.zeros(len(nids), dtype=np.int64)
+    similarity = name_scores(forms, zeros, wl.forms, nids, workers=1)
+    scores = evidence_scores(forms, zeros, wl.forms, nids, similarity, wl.rarity)
     scored = pl.DataFrame(
         {"pidx": np.zeros(len(nids), dtype=np.uint32), "nid": nids.astype(np.uint32), "name_score": scores}
     )

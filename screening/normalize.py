@@ -49,6 +49,8 @@ _SKELETON_RULES: Final = {
     "sh": "s",
     "ch": "s",
     "zh": "j",
+    "dzh": "j",
+    "dz": "j",
     "ph": "f",
     "th": "t",
     "dh": "d",
@@ -64,6 +66,33 @@ _SKELETON_RULES: Final = {
 _SKELETON_PATTERN: Final = re.compile("|".join(sorted(_SKELETON_RULES, key=len, reverse=True)))
 _REPEATS: Final = re.compile(r"(.)\1+")
 _SKELETON_DROP: Final = str.maketrans("", "", "aeiouyw")
+# Spellings of one sound across transliteration systems (English, French, German and Russian
+# renderings of Arabic, Persian, Russian, Korean names): "Dzhesus" and "Jesus", "Mukhamad" and
+# "Muhammad", "Hyeon" and "Hyon", "Youssef" and "Yusef" read the same.
+_PHONETIC_RULES: Final = {
+    "dzh": "j",
+    "dj": "j",
+    "zh": "j",
+    "kh": "h",
+    "gh": "g",
+    "ph": "f",
+    "th": "t",
+    "sch": "s",
+    "sh": "s",
+    "tch": "c",
+    "ch": "c",
+    "ck": "k",
+    "q": "k",
+    "x": "ks",
+    "w": "v",
+    "y": "i",
+    "ee": "i",
+    "oo": "u",
+    "ou": "u",
+    "eo": "o",
+    "ue": "u",
+}
+_PHONETIC_PATTERN: Final = re.compile("|".join(sorted(_PHONETIC_RULES, key=len, reverse=True)))
 
 
 def _legal_phrases() -> dict[tuple[str, ...], str]:
@@ -88,7 +117,9 @@ class NormalName:
     token including particles; ``skeleton`` is the sorted consonant skeleton, used when either side
     was written in an abjad (Arabic, Hebrew), whose transliteration has no vowels; ``plain`` joins
     sorted the tokens as written, before given-name variants are merged ("yuan" stays close to
-    "juan", which becomes ``john``), for the token alignment.
+    "juan", which becomes ``john``), for the token alignment; ``phonetic`` joins sorted the tokens
+    as they sound (:func:`phonetic`); ``written`` are the tokens in the order written, before
+    given-name variants are merged, initials kept, for the token evidence.
     """
 
     tokens: tuple[str, ...]
@@ -100,6 +131,8 @@ class NormalName:
     legal_form: str
     abjad: bool
     plain: str = ""
+    phonetic: str = ""
+    written: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -127,6 +160,16 @@ def skeleton(token: str) -> str:
     """
     consonants = _SKELETON_PATTERN.sub(lambda m: _SKELETON_RULES[m.group()], token).translate(_SKELETON_DROP)
     return _REPEATS.sub(r"\1", consonants) or token[:1]
+
+
+@lru_cache(maxsize=200_000)
+def phonetic(token: str) -> str:
+    """A folded token as it sounds, vowels kept: transliteration variants of one sound merge.
+
+    >>> phonetic("dzhesus"), phonetic("mukhamad"), phonetic("muhammad"), phonetic("hyeon")
+    ('jesus', 'muhamad', 'muhamad', 'hion')
+    """
+    return _REPEATS.sub(r"\1", _PHONETIC_PATTERN.sub(lambda m: _PHONETIC_RULES[m.group()], token))
 
 
 @lru_cache(maxsize=200_000)
@@ -201,7 +244,8 @@ def normalise(name: str) -> NormalName:
     if len(spelled) >= 2:
         core = spelled
     skeletons = sorted(skeleton(t) for t in core)
-    plain = [w for i, w in enumerate(kept) if w not in PARTICLES or (syllable and i == len(kept) - 1)] or kept
+    written = [w for i, w in enumerate(kept) if w not in PARTICLES or (syllable and i == len(kept) - 1)] or kept
+    plain = written
     if len(spelled) >= 2:
         plain = [w for w in plain if len(w) > 1] or plain
     return NormalName(
@@ -214,6 +258,8 @@ def normalise(name: str) -> NormalName:
         legal_form=legal_form,
         abjad=bool(_ABJAD.search(name)),
         plain=" ".join(sorted(plain)),
+        phonetic=" ".join(sorted(phonetic(t) for t in core)),
+        written=tuple(written),
     )
 
 

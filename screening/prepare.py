@@ -11,9 +11,10 @@ import polars as pl
 
 from screening.config import ScreeningConfig
 from screening.model import PARTY_SCHEMA, Watchlist, conform
+from screening.evidence import TokenRarity
 from screening.normalize import blocking_keys, normalise
 
-FORM_COLUMNS: Final = ("sorted", "joined", "full", "skeleton", "plain")
+FORM_COLUMNS: Final = ("sorted", "joined", "full", "skeleton", "plain", "phonetic")
 
 ObjectArray = npt.NDArray[np.object_]
 
@@ -89,6 +90,7 @@ def form_columns(values: list[str]) -> FormColumns:
             "full": [n.full for n in normal],
             "skeleton": [n.skeleton for n in normal],
             "plain": [n.plain for n in normal],
+            "phonetic": [n.phonetic for n in normal],
         },
         ntok=[len(set(n.tokens)) for n in normal],
         legal_form=[n.legal_form for n in normal],
@@ -143,7 +145,8 @@ class PreparedWatchlist:
 
     ``names`` has one row per distinct (uid, name): ``nid`` (index into ``forms``), ``uid``,
     ``name``, ``strength``, ``name_type``. ``keys`` maps each blocking key to the name forms
-    carrying it, with keys more frequent than the configured cap removed.
+    carrying it, with keys more frequent than the configured cap removed. ``rarity`` counts how
+    many list names carry each token, for the token evidence.
     """
 
     forms: NameForms
@@ -154,6 +157,7 @@ class PreparedWatchlist:
     countries: pl.DataFrame
     identifiers: pl.DataFrame
     max_key_frequency: int
+    rarity: TokenRarity
 
     @property
     def size(self) -> int:
@@ -214,6 +218,7 @@ def prepare(watchlist: Watchlist, config: ScreeningConfig | None = None) -> Prep
         countries=countries,
         identifiers=identifiers,
         max_key_frequency=config.max_key_frequency,
+        rarity=TokenRarity.of(normalise(n) for n in forms.frame["name"].to_list()),
     )
 
 

@@ -11,7 +11,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from screening.config import ScreeningConfig
-from screening.normalize import word_count
+from screening.evidence import TokenRarity, name_evidence
+from screening.normalize import normalise, word_count
 from screening.prepare import NameForms, PreparedWatchlist
 
 FloatArray = npt.NDArray[np.float64]
@@ -20,6 +21,7 @@ IndexArray = npt.NDArray[np.int64]
 # How much each comparison form is worth relative to a plain match of the sorted tokens.
 SKELETON_DISCOUNT = 0.90
 SKELETON_MIN_LENGTH = 7
+PHONETIC_DISCOUNT = 0.98
 # The skeleton form counts only when every token of both names has a skeleton of at least this many
 # consonants: short skeletons ("mn" for both Mona and Ayman) say too little.
 SKELETON_MIN_TOKEN = 3
@@ -98,6 +100,10 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
             count=len(same),
         )
         best[same] = np.maximum(best[same], aligned)
+    # As they sound, transliteration variants compare equal ("Dzhesus" and "Jesus").
+    sound = np.flatnonzero(near & (best < 1.0))
+    if len(sound):
+        best[sound] = np.maximum(best[sound], ratio("phonetic", li[sound], ri[sound]) * PHONETIC_DISCOUNT)
     # Run together, tokens compare equal across a split or merge: only where the counts differ.
     split = np.flatnonzero((best >= SPLIT_GATE) & (ln != rn))
     if len(split):
@@ -136,6 +142,22 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
         subset = tset / 100.0 * np.where(missing == 1, SUBSET_ONE_MISSING, SUBSET_MORE_MISSING)
         best[uneven] = np.maximum(best[uneven], subset)
     return best
+
+
+def evidence_scores(
+    left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, similarity: FloatArray, rarity: TokenRarity
+) -> FloatArray:
+    """The name score of each pair from its similarity and its token evidence
+    (:func:`screening.evidence.name_evidence`)."""
+    ln, rn = left.frame["name"], right.frame["name"]
+    return np.fromiter(
+        (
+            name_evidence(normalise(ln[int(i)]), normalise(rn[int(j)]), float(s), rarity)
+            for i, j, s in zip(li, ri, similarity, strict=True)
+        ),
+        dtype=np.float64,
+        count=len(li),
+    )
 
 
 def attribute_features(pairs: pl.DataFrame, wl: PreparedWatchlist, config: ScreeningConfig) -> pl.DataFrame:

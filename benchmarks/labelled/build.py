@@ -346,13 +346,16 @@ def build(watchlist: Watchlist, *, positives: int, negatives: int, seed: int) ->
                 }
             )
             made += 1
-    listed_norm = {normalise(n).sorted for _, n, _ in listed}
+    # Every name on the watchlist, whatever its script, strength or entity type.
+    every_name = pl.concat([wl.names["name"], wl.entries["primary_name"]]).drop_nulls().unique().sort()
+    listed_norm = {form for n in every_name.to_list() for form in (normalise(n).sorted, normalise(n).phonetic)}
     made = 0
     for name, entity_type, locale in clean_parties(rng, negatives * 2):
         if made >= negatives:
             break
-        # A clean record that is name-identical to a listed name is not clean: leave it out.
-        if normalise(name).sorted in listed_norm:
+        # A clean record that is name-identical to a listed name (the same tokens, or tokens that
+        # sound the same: "राजेश गुप्ता" and "GUPTA, Rajesh") is not clean: leave it out.
+        if normalise(name).sorted in listed_norm or normalise(name).phonetic in listed_norm:
             continue
         party_type = entity_type if rng.random() < 0.8 else "unknown"
         rows.append(
