@@ -9,10 +9,10 @@ import numpy as np
 import polars as pl
 
 from screening.config import ALGORITHM_VERSION, ScreeningConfig
+from screening.evidence import EVIDENCE_GATE
 from screening.model import ENTITY_TYPES, HIT_SCHEMA, Watchlist, conform, empty
 from screening.parallel import PendingForms, forms_pool
 from screening.prepare import NameForms, PreparedWatchlist, name_forms, prepare, prepare_parties
-from screening.evidence import EVIDENCE_GATE
 from screening.scoring import attribute_features, evidence_scores, explanation, name_scores
 
 log = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ import numpy.typing as npt
 import polars as pl
 
 from screening.config import ScreeningConfig
-from screening.model import PARTY_SCHEMA, Watchlist, conform
 from screening.evidence import TokenRarity
+from screening.model import PARTY_SCHEMA, Watchlist, conform
 from screening.normalize import blocking_keys, normalise
 
 FORM_COLUMNS: Final = ("sorted", "joined", "full", "skeleton", "plain", "phonetic")
