@@ -21,6 +21,7 @@ from typing import Final
 from rapidfuzz import fuzz
 
 from screening.normalize import NormalName, canonical_token, phonetic, skeleton
+from screening.resources.words import HONORIFICS, NOISE
 
 # An initial ("J.") carries about as much as this many nats.
 INITIAL_WEIGHT: Final = 1.0
@@ -34,6 +35,8 @@ SKELETON_SIMILARITY: Final = 0.90
 # Below this many list names, token frequencies say nothing: every token weighs TYPICAL_WEIGHT.
 MIN_NAMES: Final = 1000
 TYPICAL_WEIGHT: Final = 8.0
+PATRONYMIC_ENDINGS: Final = ("ovich", "evich", "ovych", "evych", "ovna", "evna", "ichna", "ovic", "evic")
+PATRONYMIC_WORDS: Final = frozenset({"ogly", "oglu", "ogli", "kyzy", "kizi", "uly", "uulu"})
 # Measures are divided by this many nats so that the model's coefficients stay near one.
 NATS: Final = 10.0
 
@@ -76,7 +79,7 @@ class TokenRarity:
 
 
 def evidence_tokens(name: NormalName) -> tuple[str, ...]:
-    """The tokens of a name as written (initials kept, particles, honorifics and legal forms not)."""
+    """The tokens of a name as written (initials and honorifics kept, particles and legal forms not)."""
     return name.written or name.tokens
 
 
@@ -163,6 +166,15 @@ def _candidates(party: Sequence[str], listed: Sequence[str]) -> list[tuple[float
     return out
 
 
+def _left_out(token: str, rarity: TokenRarity) -> float:
+    """What a token one name has and the other lacks weighs: its rarity, except for patronymics
+    ("Antonovich", "Markovna", "Ogly"), honorifics and noise words, which are left out of a name as
+    often as not."""
+    if token.endswith(PATRONYMIC_ENDINGS) or token in PATRONYMIC_WORDS or token in HONORIFICS or token in NOISE:
+        return INITIAL_WEIGHT
+    return rarity.weight(token)
+
+
 def token_evidence(party: Sequence[str], listed: Sequence[str], rarity: TokenRarity) -> Evidence:
     """Pair the tokens of both names, best pairs first, and weigh what was paired (``matched``:
     rarity times similarity), what the list name has that the party lacks (``missing``), what the
@@ -184,8 +196,8 @@ def token_evidence(party: Sequence[str], listed: Sequence[str], rarity: TokenRar
         w = min(sum(rarity.weight(party[i]) for i in pi), sum(rarity.weight(listed[j]) for j in lj))
         matched += w * sim
         fuzzy_loss += w * (1.0 - sim)
-    missing = sum(rarity.weight(q) for j, q in enumerate(listed) if j not in used_l and len(q) > 1)
-    extra = sum(rarity.weight(p) for i, p in enumerate(party) if i not in used_p and len(p) > 1)
+    missing = sum(_left_out(q, rarity) for j, q in enumerate(listed) if j not in used_l and len(q) > 1)
+    extra = sum(_left_out(p, rarity) for i, p in enumerate(party) if i not in used_p and len(p) > 1)
     stray = sum(1 for i, p in enumerate(party) if i not in used_p and len(p) == 1) + sum(
         1 for j, q in enumerate(listed) if j not in used_l and len(q) == 1
     )
@@ -202,7 +214,7 @@ def token_evidence(party: Sequence[str], listed: Sequence[str], rarity: TokenRar
 
 
 # Logistic model over FEATURES: intercept first. Refitted with benchmarks/fit_evidence.py.
-MODEL: Final[tuple[float, ...]] = (-11.308, 8.653, 3.985, -1.913, -2.185, -6.512, 2.195, 0.333, 1.865)
+MODEL: Final[tuple[float, ...]] = (-11.078, 8.183, 4.137, -2.013, -2.237, -6.704, 2.113, 0.161, 1.899)
 # Pairs whose best comparison form scores below this are not weighed (nor can they be hits).
 EVIDENCE_GATE: Final = 0.75
 

@@ -244,8 +244,9 @@ def normalise(name: str) -> NormalName:
     if len(spelled) >= 2:
         core = spelled
     skeletons = sorted(skeleton(t) for t in core)
-    written = [w for i, w in enumerate(kept) if w not in PARTICLES or (syllable and i == len(kept) - 1)] or kept
-    plain = written
+    plain = [w for i, w in enumerate(kept) if w not in PARTICLES or (syllable and i == len(kept) - 1)] or kept
+    # Honorifics and noise words stay in the written tokens: a misspelt one must still find its pair.
+    written = [w for i, w in enumerate(words) if w not in PARTICLES or (syllable and i == len(words) - 1)] or words
     if len(spelled) >= 2:
         plain = [w for w in plain if len(w) > 1] or plain
     return NormalName(
