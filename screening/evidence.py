@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from rapidfuzz import fuzz
@@ -58,6 +59,7 @@ class TokenRarity:
 
     frequency: Mapping[str, int]
     names: int
+    _weights: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @staticmethod
     def of(names: Iterable[NormalName]) -> TokenRarity:
@@ -70,12 +72,18 @@ class TokenRarity:
 
     def weight(self, token: str) -> float:
         """Inverse document frequency in nats of a written token (of its rarest canonical part)."""
+        known = self._weights.get(token)
+        if known is not None:
+            return known
         if len(token) == 1:
-            return INITIAL_WEIGHT
-        if self.names < MIN_NAMES:
+            weight = INITIAL_WEIGHT
+        elif self.names < MIN_NAMES:
             # Too few names to tell common from rare (one entry given to ``compare``).
-            return TYPICAL_WEIGHT
-        return max(math.log((self.names + 1) / (self.frequency.get(t, 0) + 1)) for t in canonical_token(token))
+            weight = TYPICAL_WEIGHT
+        else:
+            weight = max(math.log((self.names + 1) / (self.frequency.get(t, 0) + 1)) for t in canonical_token(token))
+        self._weights[token] = weight
+        return weight
 
 
 def evidence_tokens(name: NormalName) -> tuple[str, ...]:
@@ -87,6 +95,7 @@ def _canonical(token: str) -> str:
     return " ".join(canonical_token(token))
 
 
+@lru_cache(maxsize=500_000)
 def _short_form(a: str, b: str) -> bool:
     """An initial or an abbreviation of the other token ("J" and "Jamal", "Al" and "Alexander",
     "Jos" and "Joshua")."""
@@ -96,6 +105,7 @@ def _short_form(a: str, b: str) -> bool:
     return len(short) <= 4 and long_.startswith(short)
 
 
+@lru_cache(maxsize=1_000_000)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two written tokens in 0..1: the same canonical spelling (given-name variants,
     nicknames), letter for letter, or as they sound."""
@@ -225,9 +235,9 @@ def evidence_score(vector: Sequence[float], model: Sequence[float] = MODEL) -> f
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def name_evidence(party: NormalName, listed: NormalName, similarity: float, rarity: TokenRarity) -> float:
-    """The name score of a pair: 1.0 for names equal once normalised, else the model's probability."""
+def name_evidence(party: Sequence[str], listed: Sequence[str], similarity: float, rarity: TokenRarity) -> float:
+    """The name score of a pair of names (their :func:`evidence_tokens`): 1.0 for names equal once
+    normalised, else the model's probability."""
     if similarity >= 0.999:
         return 1.0
-    measures = token_evidence(evidence_tokens(party), evidence_tokens(listed), rarity)
-    return evidence_score(measures.vector(similarity))
+    return evidence_score(token_evidence(party, listed, rarity).vector(similarity))

@@ -10,11 +10,11 @@ import numpy.typing as npt
 import polars as pl
 
 from screening.config import ScreeningConfig
-from screening.evidence import TokenRarity
+from screening.evidence import TokenRarity, evidence_tokens
 from screening.model import PARTY_SCHEMA, Watchlist, conform
 from screening.normalize import blocking_keys, normalise
 
-FORM_COLUMNS: Final = ("sorted", "joined", "full", "skeleton", "plain", "phonetic")
+FORM_COLUMNS: Final = ("sorted", "joined", "full", "skeleton", "plain", "phonetic", "written")
 
 ObjectArray = npt.NDArray[np.object_]
 
@@ -91,6 +91,7 @@ def form_columns(values: list[str]) -> FormColumns:
             "skeleton": [n.skeleton for n in normal],
             "plain": [n.plain for n in normal],
             "phonetic": [n.phonetic for n in normal],
+            "written": [" ".join(evidence_tokens(n)) for n in normal],
         },
         ntok=[len(set(n.tokens)) for n in normal],
         legal_form=[n.legal_form for n in normal],

@@ -12,7 +12,7 @@ from rapidfuzz.process import cpdist
 
 from screening.config import ScreeningConfig
 from screening.evidence import TokenRarity, name_evidence
-from screening.normalize import normalise, word_count
+from screening.normalize import word_count
 from screening.prepare import NameForms, PreparedWatchlist
 
 FloatArray = npt.NDArray[np.float64]
@@ -149,10 +149,10 @@ def evidence_scores(
 ) -> FloatArray:
     """The name score of each pair from its similarity and its token evidence
     (:func:`screening.evidence.name_evidence`)."""
-    ln, rn = left.frame["name"], right.frame["name"]
+    lw, rw = left.arrays["written"], right.arrays["written"]
     return np.fromiter(
         (
-            name_evidence(normalise(ln[int(i)]), normalise(rn[int(j)]), float(s), rarity)
+            name_evidence(lw[i].split(), rw[j].split(), float(s), rarity)
             for i, j, s in zip(li, ri, similarity, strict=True)
         ),
         dtype=np.float64,
