@@ -121,18 +121,17 @@ def _screen_chunk(
     li = pairs["pidx"].to_numpy().astype(np.int64)
     ri = pairs["nid"].to_numpy().astype(np.int64)
     similarity = name_scores(forms, li, wl.forms, ri, workers=config.workers)
-    weigh = similarity >= max(config.min_name_score, EVIDENCE_GATE)
+    # Pairs with a name of an entry whose identifier the party carries are kept whatever their names.
+    by_id = np.zeros(len(ri), dtype=np.bool_)
     if id_hits.height:
-        id_nids = wl.names.join(id_hits.select("uid").unique(), on="uid")["nid"].to_numpy()
-        weigh |= np.isin(ri, id_nids)
-    else:
-        id_nids = np.zeros(0, dtype=np.uint32)
-    li, ri, similarity = li[weigh], ri[weigh], similarity[weigh]
+        by_id = np.isin(ri, wl.names.join(id_hits.select("uid").unique(), on="uid")["nid"].to_numpy())
+    weigh = (similarity >= max(config.min_name_score, EVIDENCE_GATE)) | by_id
+    li, ri, similarity, by_id = li[weigh], ri[weigh], similarity[weigh], by_id[weigh]
     scores = evidence_scores(forms, li, wl.forms, ri, similarity, wl.rarity)
     # No pair below this name score can reach the lowest threshold, whatever its attributes add.
     w = config.weights
     floor = max(0.0, config.lowest_threshold - max(w.dob_exact, w.dob_overlap) - w.country_match)
-    keep = (scores >= floor) | np.isin(ri, id_nids)
+    keep = (scores >= floor) | by_id
     scored = (
         pairs.filter(pl.Series(weigh))
         .with_columns(pl.Series("name_score", scores, dtype=pl.Float64))
@@ -225,9 +224,7 @@ def compare(
     zeros = np.zeros(len(nids), dtype=np.int64)
     similarity = name_scores(forms, zeros, wl.forms, nids, workers=1)
     scores = evidence_scores(forms, zeros, wl.forms, nids, similarity, wl.rarity)
-    scored = pl.DataFrame(
-        {"pidx": np.zeros(len(nids), dtype=np.uint32), "nid": nids.astype(np.uint32), "name_score": scores}
-    )
+    scored = pl.DataFrame({"pidx": zeros.astype(np.uint32), "nid": nids.astype(np.uint32), "name_score": scores})
     hits = _score_pairs(parties, forms, wl, scored, _identifier_hits(parties, wl), loose)
     if hits.height == 0:
         return Comparison(0.0, 0.0, None, "no name matched", {})
