@@ -23,8 +23,7 @@ from benchmarks.labelled.build import build
 from benchmarks.screening_common import full_watchlist
 from screening import PreparedWatchlist, prepare
 from screening.engine import candidates
-from screening.evidence import EVIDENCE_GATE, FEATURES, evidence_tokens, token_evidence
-from screening.normalize import normalise
+from screening.evidence import EVIDENCE_GATE, FEATURES, token_evidence
 from screening.prepare import name_forms
 from screening.scoring import name_scores
 
@@ -40,11 +39,10 @@ def measures(labelled: pl.DataFrame, wl: PreparedWatchlist) -> pl.DataFrame:
     similarity = name_scores(forms, li, wl.forms, ri, workers=-1)
     keep = similarity >= EVIDENCE_GATE
     li, ri, similarity = li[keep], ri[keep], similarity[keep]
-    party_names, list_names = forms.frame["name"].to_list(), wl.forms.frame["name"].to_list()
+    # The tokens the engine weighs (screening.scoring.evidence_scores): the forms' written tokens.
+    party_tokens, list_tokens = forms.arrays["written"], wl.forms.arrays["written"]
     rows = [
-        token_evidence(
-            evidence_tokens(normalise(party_names[i])), evidence_tokens(normalise(list_names[j])), wl.rarity
-        ).vector(float(s))
+        token_evidence(party_tokens[i].split(), list_tokens[j].split(), wl.rarity).vector(float(s))
         for i, j, s in zip(li, ri, similarity, strict=True)
     ]
     frame = pl.DataFrame(

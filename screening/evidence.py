@@ -62,12 +62,13 @@ class TokenRarity:
     _weights: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @staticmethod
-    def of(names: Iterable[NormalName]) -> TokenRarity:
+    def of(names: Iterable[Iterable[str]]) -> TokenRarity:
+        """Counts over names given as their canonical tokens (``NormalName.tokens``)."""
         counts: Counter[str] = Counter()
         total = 0
-        for name in names:
+        for tokens in names:
             total += 1
-            counts.update(set(name.tokens))
+            counts.update(set(tokens))
         return TokenRarity(frequency=dict(counts), names=total)
 
     def weight(self, token: str) -> float:

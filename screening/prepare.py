@@ -219,7 +219,7 @@ def prepare(watchlist: Watchlist, config: ScreeningConfig | None = None) -> Prep
         countries=countries,
         identifiers=identifiers,
         max_key_frequency=config.max_key_frequency,
-        rarity=TokenRarity.of(normalise(n) for n in forms.frame["name"].to_list()),
+        rarity=TokenRarity.of(form.split() for form in forms.arrays["sorted"]),
     )
 
 
