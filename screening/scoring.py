@@ -63,10 +63,11 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     """Name similarity in 0..1 of pairs (left[li[k]], right[ri[k]]), computed in bulk.
 
     The best of: the sorted tokens (any order), the best one-to-one alignment of the tokens (names
-    with as many tokens; canonical and as-written tokens), the tokens run together (split and merged
-    tokens), every token including particles run together, the consonant skeletons when either
-    side was written in an abjad (discounted), and the token-set score when one name has tokens
-    the other lacks (a dropped middle name; discounted, more so when two or more are missing).
+    with as many tokens; canonical and as-written tokens), the tokens as they sound (discounted
+    slightly), the tokens run together (split and merged tokens), every token including particles
+    run together, the consonant skeletons when either side was written in an abjad (discounted),
+    and the token-set score when one name has tokens the other lacks (a dropped middle name;
+    discounted, more so when two or more are missing).
     """
     if len(li) == 0:
         return np.zeros(0, dtype=np.float64)

@@ -348,14 +348,15 @@ def build(watchlist: Watchlist, *, positives: int, negatives: int, seed: int) ->
             made += 1
     # Every name on the watchlist, whatever its script, strength or entity type.
     every_name = pl.concat([wl.names["name"], wl.entries["primary_name"]]).drop_nulls().unique().sort()
-    listed_norm = {form for n in every_name.to_list() for form in (normalise(n).sorted, normalise(n).phonetic)}
+    listed_norm = {form for n in map(normalise, every_name.to_list()) for form in (n.sorted, n.phonetic)}
     made = 0
     for name, entity_type, locale in clean_parties(rng, negatives * 2):
         if made >= negatives:
             break
         # A clean record that is name-identical to a listed name (the same tokens, or tokens that
         # sound the same: "राजेश गुप्ता" and "GUPTA, Rajesh") is not clean: leave it out.
-        if normalise(name).sorted in listed_norm or normalise(name).phonetic in listed_norm:
+        forms = normalise(name)
+        if forms.sorted in listed_norm or forms.phonetic in listed_norm:
             continue
         party_type = entity_type if rng.random() < 0.8 else "unknown"
         rows.append(
