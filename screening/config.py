@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Final
 
@@ -40,13 +40,16 @@ class ScreeningConfig:
     ``thresholds`` are the minimum final score for a hit, per entity type of the party (an
     ``unknown`` party uses the threshold of the list entry's type when that is stricter).
     ``max_key_frequency`` caps how many list names one blocking key may point at: keys more common
-    than that ("muhammad", "bank") only take part through pairs of tokens. ``workers`` is handed to
+    than that ("muhammad", "bank") only take part through pairs of tokens;
+    ``max_misspelling_key_frequency`` caps the keys of a token with one consonant left out, which
+    find misspelt tokens and are many per name. ``workers`` is handed to
     rapidfuzz (``-1`` = all cores). ``chunk_size`` bounds memory: parties are screened in chunks.
     """
 
     thresholds: Mapping[str, float] = field(default_factory=_default_thresholds)
     weights: Weights = field(default_factory=Weights)
     max_key_frequency: int = 150
+    max_misspelling_key_frequency: int = 25
     min_name_score: float = 0.70
     workers: int = -1
     chunk_size: int = 250_000
@@ -70,11 +73,4 @@ class ScreeningConfig:
     def with_thresholds(self, **thresholds: float) -> ScreeningConfig:
         merged = dict(self.thresholds)
         merged.update(thresholds)
-        return ScreeningConfig(
-            thresholds=merged,
-            weights=self.weights,
-            max_key_frequency=self.max_key_frequency,
-            min_name_score=self.min_name_score,
-            workers=self.workers,
-            chunk_size=self.chunk_size,
-        )
+        return replace(self, thresholds=merged)

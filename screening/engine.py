@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -207,14 +207,7 @@ def compare(
     record.setdefault("record_id", "query")
     record.setdefault("entity_type", "unknown")
     lenient = config.with_thresholds(**dict.fromkeys(ENTITY_TYPES, 1e-9))
-    loose = ScreeningConfig(
-        thresholds=lenient.thresholds,
-        weights=config.weights,
-        max_key_frequency=config.max_key_frequency,
-        min_name_score=0.0,
-        workers=1,
-        chunk_size=config.chunk_size,
-    )
+    loose = replace(lenient, min_name_score=0.0, workers=1)
     wl = prepare(candidate, loose)
     parties = prepare_parties(pl.DataFrame([record]))
     forms = name_forms(parties["name"])

@@ -51,6 +51,9 @@ _SKELETON_RULES: Final = {
     "zh": "j",
     "dzh": "j",
     "dz": "j",
+    # Arabic dh and th written in Cyrillic ("Кадхафи") come back as "dkh" and "tkh".
+    "dkh": "d",
+    "tkh": "t",
     "ph": "f",
     "th": "t",
     "dh": "d",
@@ -70,6 +73,8 @@ _SKELETON_DROP: Final = str.maketrans("", "", "aeiouyw")
 # renderings of Arabic, Persian, Russian, Korean names): "Dzhesus" and "Jesus", "Mukhamad" and
 # "Muhammad", "Hyeon" and "Hyon", "Youssef" and "Yusef" read the same.
 _PHONETIC_RULES: Final = {
+    "dkh": "dh",
+    "tkh": "t",
     "dzh": "j",
     "dj": "j",
     "zh": "j",
@@ -172,11 +177,26 @@ def phonetic(token: str) -> str:
     return _REPEATS.sub(r"\1", _PHONETIC_PATTERN.sub(lambda m: _PHONETIC_RULES[m.group()], token))
 
 
+def _phonetic_variants() -> dict[str, str]:
+    """Given-name variants looked up by how they sound, where that sound belongs to one name only:
+    a spelling the tables lack ("Mukhamed", "Abdallakh") still finds its name."""
+    found: dict[str, set[str]] = {}
+    for spelling, canonical in _VARIANTS.items():
+        found.setdefault(phonetic(spelling), set()).add(canonical)
+    return {sound: next(iter(names)) for sound, names in found.items() if len(names) == 1}
+
+
+_SOUNDS: Final = _phonetic_variants()
+
+
 @lru_cache(maxsize=200_000)
 def canonical_token(token: str) -> tuple[str, ...]:
     """One folded token rewritten to its canonical spelling; may split into several tokens."""
     if token in _VARIANTS:
         return (_VARIANTS[token],)
+    sound = _SOUNDS.get(phonetic(token)) if len(token) >= 4 else None
+    if sound is not None:
+        return (sound,)
     for prefix in ABD_PREFIXES:
         if token.startswith(prefix):
             rest = token[len(prefix) :]
@@ -264,28 +284,56 @@ def normalise(name: str) -> NormalName:
     )
 
 
+def _token_skeletons(token: str) -> set[str]:
+    """The skeleton of a token; where it has a v, the skeleton with v left out like w ("Udwan" and
+    Cyrillic "Удван", "udvan"); where it starts with a merged ``al``, the skeleton without it."""
+    out = {skeleton(token)}
+    if "v" in token:
+        out.add(skeleton(token.replace("v", "w")))
+    if token.startswith(("al", "el")) and len(token) > 5:
+        out.add(skeleton(token[2:]))
+    return out
+
+
+def _deletions(skel: str) -> list[str]:
+    """The skeleton with each consonant left out in turn, where three or more remain: a changed,
+    missing or extra letter leaves two spellings with one of these in common."""
+    if len(skel) <= MIN_KEY_LENGTH:
+        return []
+    return [skel[:i] + skel[i + 1 :] for i in range(len(skel))]
+
+
 def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
     """Keys that a name and its likely variants share.
 
     - ``w:`` the whole normalised name (exact matches; never capped by frequency);
     - ``t:`` the consonant skeleton of each token of three consonants or more, of adjacent tokens
       run together (split and merged tokens) and of the whole name;
+    - ``d:`` each such skeleton, and each with one consonant left out (a misspelt token);
     - ``p:`` the skeletons of each pair of tokens;
-    - ``i:`` the skeleton of one token with the initial of another (a changed given name).
+    - ``i:`` the skeleton of one token with the initial of another, spelt out or not (a changed
+      given name, an initial).
     """
-    tokens = sorted({t for t in name.tokens if len(t) > 1})[:max_tokens]
-    skels = sorted({skeleton(t) for t in tokens})
+    spelt = sorted({t for t in name.tokens if len(t) > 1})[:max_tokens]
+    initials = sorted({t[0] for t in name.written if t})
+    skels = sorted({s for t in spelt for s in _token_skeletons(t)})
+    long = [s for s in skels if len(s) >= MIN_KEY_LENGTH]
     keys = [f"w:{name.sorted}"]
     # Skeletons shorter than three consonants ("li", "jn") say little on their own: such tokens
     # take part through pairs.
-    keys.extend(f"t:{s}" for s in skels if len(s) >= MIN_KEY_LENGTH)
+    keys.extend(f"t:{s}" for s in long)
     keys.extend(f"p:{a}|{b}" for i, a in enumerate(skels) for b in skels[i + 1 :])
     keys.extend(
-        f"i:{skeleton(a)}|{b[0]}" for a in tokens for b in tokens if a != b and len(skeleton(a)) >= MIN_KEY_LENGTH
+        f"i:{skeleton(a)}|{c}"
+        for a in spelt
+        if len(skeleton(a)) >= MIN_KEY_LENGTH
+        for c in initials
+        if not a.startswith(c) or sum(t.startswith(c) for t in name.written) > 1
     )
-    merged = (skeleton(a + b) for a, b in zip(name.full_tokens, name.full_tokens[1:], strict=False))
+    merged = [skeleton(a + b) for a, b in zip(name.full_tokens, name.full_tokens[1:], strict=False)]
     keys.extend(f"t:{s}" for s in merged if len(s) >= MIN_KEY_LENGTH)
-    if len(tokens) > 1:
+    keys.extend(f"d:{d}" for s in long for d in (s, *_deletions(s)))
+    if len(spelt) > 1:
         keys.append(f"t:{skeleton(name.joined)}")
     return list(dict.fromkeys(keys))
 

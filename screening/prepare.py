@@ -190,7 +190,11 @@ def prepare(watchlist: Watchlist, config: ScreeningConfig | None = None) -> Prep
     frequent = (
         keys.group_by("key")
         .len()
-        .filter((pl.col("len") > config.max_key_frequency) & ~pl.col("key").str.starts_with("w:"))
+        .filter(
+            pl.when(pl.col("key").str.starts_with("d:"))
+            .then(pl.col("len") > config.max_misspelling_key_frequency)
+            .otherwise((pl.col("len") > config.max_key_frequency) & ~pl.col("key").str.starts_with("w:"))
+        )
         .select("key")
     )
     keys = keys.join(frequent, on="key", how="anti")
