@@ -225,7 +225,7 @@ def token_evidence(party: Sequence[str], listed: Sequence[str], rarity: TokenRar
 
 
 # Logistic model over FEATURES: intercept first. Refitted with benchmarks/fit_evidence.py.
-MODEL: Final[tuple[float, ...]] = (-11.078, 8.183, 4.137, -2.013, -2.237, -6.704, 2.113, 0.161, 1.899)
+MODEL: Final[tuple[float, ...]] = (-11.147, 8.379, 4.512, -1.571, -2.306, -8.147, 1.646, -0.270, 1.333)
 # Pairs whose best comparison form scores below this are not weighed (nor can they be hits).
 EVIDENCE_GATE: Final = 0.75
 
