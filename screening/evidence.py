@@ -22,10 +22,14 @@ from typing import Final
 from rapidfuzz import fuzz
 
 from screening.normalize import NormalName, canonical_token, phonetic, skeleton
+from screening.resources.given_names import nickname_relations
 from screening.resources.words import HONORIFICS, NOISE
 
 # An initial ("J.") carries about as much as this many nats.
 INITIAL_WEIGHT: Final = 1.0
+# A nickname and a name it stands for ("Mike" and "Michael") are this alike.
+NICKNAME_SIMILARITY: Final = 0.95
+NICKNAMES: Final = nickname_relations()
 # Token pairs less alike than this are not paired (short forms aside).
 MIN_TOKEN_SIMILARITY: Final = 0.70
 # Two adjacent tokens run together pair with one token when at least this alike ("Abdu llah").
@@ -106,14 +110,21 @@ def _short_form(a: str, b: str) -> bool:
     return len(short) <= 4 and long_.startswith(short)
 
 
+def nicknamed(a: str, b: str) -> bool:
+    """Whether one token is a nickname of the other, or both of one name ("Sandy", "Alexander")."""
+    return b in NICKNAMES.get(a, ()) or _canonical(b) in NICKNAMES.get(_canonical(a), ())
+
+
 @lru_cache(maxsize=1_000_000)
 def token_similarity(a: str, b: str) -> float:
-    """Similarity of two written tokens in 0..1: the same canonical spelling (given-name variants,
-    nicknames), letter for letter, or as they sound."""
+    """Similarity of two written tokens in 0..1: the same canonical spelling (given-name variants),
+    a nickname, letter for letter, or as they sound."""
     if a == b or _canonical(a) == _canonical(b):
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return 0.0
+    if nicknamed(a, b):
+        return NICKNAME_SIMILARITY
     letters = (
         max(
             fuzz.ratio(a, b),

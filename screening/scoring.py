@@ -11,8 +11,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from screening.config import ScreeningConfig
-from screening.evidence import TokenRarity, name_evidence
-from screening.normalize import word_count
+from screening.evidence import NICKNAME_SIMILARITY, NICKNAMES, TokenRarity, name_evidence, nicknamed
+from screening.normalize import canonical_token, word_count
 from screening.prepare import NameForms, PreparedWatchlist
 
 FloatArray = npt.NDArray[np.float64]
@@ -129,6 +129,7 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     if len(abjad):
         skel = ratio("skeleton", li[abjad], ri[abjad]) * SKELETON_DISCOUNT
         best[abjad] = np.maximum(best[abjad], skel)
+    _nicknames(left, li, right, ri, best)
     uneven = np.flatnonzero(near & (ln != rn) & (np.minimum(ln, rn) >= 2))
     if len(uneven):
         tset: FloatArray = cpdist(
@@ -143,6 +144,34 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
         subset = tset / 100.0 * np.where(missing == 1, SUBSET_ONE_MISSING, SUBSET_MORE_MISSING)
         best[uneven] = np.maximum(best[uneven], subset)
     return best
+
+
+def _with_nickname(party: list[str], listed: list[str]) -> str | None:
+    """The party's sorted canonical tokens with a nickname replaced by the list name's token it stands
+    for ("sandy totoonov" against "totoonov alexander": "alexander totoonov"), or None."""
+    for k, p in enumerate(party):
+        for q in listed:
+            if q != p and nicknamed(p, q):
+                tokens = [*party[:k], q, *party[k + 1 :]]
+                return " ".join(sorted(t for token in tokens for t in canonical_token(token) if len(t) > 1))
+    return None
+
+
+def _nicknames(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, best: FloatArray) -> None:
+    """Lift in place the pairs whose party name has a nickname of a token of the list name, to the
+    score of the names with the nickname replaced (discounted like a fuzzy token)."""
+    maybe = np.flatnonzero((best >= SECONDARY_GATE) & (best < 1.0))
+    if not len(maybe):
+        return
+    lw, rw, rs = left.arrays["written"], right.arrays["written"], right.arrays["sorted"]
+    parties = np.unique(li[maybe])
+    named = parties[[any(t in NICKNAMES for t in lw[i].split()) for i in parties]]
+    maybe = maybe[np.isin(li[maybe], named)]
+    for k in maybe:
+        replaced = _with_nickname(lw[li[k]].split(), rw[ri[k]].split())
+        if replaced is not None:
+            score = fuzz.ratio(replaced, rs[ri[k]], processor=None) / 100.0 * NICKNAME_SIMILARITY
+            best[k] = max(best[k], score)
 
 
 def evidence_scores(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from nicknames import NickNamer
+
 VARIANT_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
     # Arabic and Persian names, in the spellings lists and bank records use.
     (
@@ -243,3 +245,18 @@ def variant_map() -> dict[str, str]:
         for spelling in group:
             mapping.setdefault(spelling, canonical)
     return mapping
+
+
+def nickname_relations() -> dict[str, frozenset[str]]:
+    """Every given name and nickname of the open English nickname table (``nicknames``,
+    carltonnorthern/nicknames) mapped to the names it can stand for or be called: the formal names
+    of a nickname, the nicknames of a formal name, and the other nicknames of the same formal name
+    that start with the same letter ("mike" ~ "michael", "micky"; "sandy" ~ "alexander", "sandra",
+    not "al")."""
+    related: dict[str, set[str]] = {}
+    for formal, nicks in NickNamer().nickname_lookup.items():
+        for nick in nicks:
+            related.setdefault(nick, set()).add(formal)
+            related.setdefault(formal, set()).add(nick)
+            related[nick].update(n for n in nicks if n != nick and n[0] == nick[0])
+    return {name: frozenset(others) for name, others in related.items()}
