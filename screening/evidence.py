@@ -152,6 +152,18 @@ class Evidence:
     stray_initials: int
     single_token: bool
 
+    @property
+    def complete(self) -> bool:
+        """Every token of both names paired with an equal one: nothing missing, extra or fuzzy."""
+        return (
+            self.missing == 0.0
+            and self.extra == 0.0
+            and self.fuzzy_loss == 0.0
+            and self.short_forms == 0
+            and self.stray_initials == 0
+            and self.matched > 0.0
+        )
+
     def vector(self, name_score: float) -> tuple[float, ...]:
         return (
             name_score,
@@ -252,4 +264,10 @@ def name_evidence(party: Sequence[str], listed: Sequence[str], similarity: float
     normalised, else the model's probability."""
     if similarity >= 0.999:
         return 1.0
-    return evidence_score(token_evidence(party, listed, rarity).vector(similarity))
+    evidence = token_evidence(party, listed, rarity)
+    score = evidence_score(evidence.vector(similarity))
+    if evidence.complete:
+        # Every token of each name is one of the other's, spelt the same way or sounding the same
+        # ("Мохаммед Вали" and "MOHAMMED, Wali"): the names agree as far as the tokens can tell.
+        return max(score, similarity)
+    return score

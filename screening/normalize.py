@@ -43,6 +43,8 @@ _CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _ABJAD: Final = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _CJK: Final = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
 _HYPHEN_END: Final = re.compile(r"\w-\w+\s*$")
+# Cyrillic Ё stands for "yo" ("Ёусеф" is "Yousef"), which the generic transliteration writes "E".
+_CYRILLIC_YO: Final = str.maketrans({"Ё": "Yo", "ё": "yo"})
 _SKELETON_RULES: Final = {
     "kh": "h",
     "gh": "g",
@@ -110,6 +112,7 @@ def _legal_phrases() -> dict[tuple[str, ...], str]:
 
 _LEGAL: Final = _legal_phrases()
 _LEGAL_MAX: Final = max(len(p) for p in _LEGAL)
+_LEGAL_WORDS: Final = frozenset(w for p in _LEGAL for w in p if len(w) >= 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,7 @@ def fold(text: str) -> str:
     """Transliterated, case-folded text with punctuation turned into single spaces."""
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
+        text = text.translate(_CYRILLIC_YO)
         if _CJK.search(text):
             text = " ".join(_CAMEL.sub(" ", anyascii(part)) for part in text.split())
         else:
@@ -211,8 +215,24 @@ def canonical_token(token: str) -> tuple[str, ...]:
     return (token,)
 
 
+def _mend_legal_words(tokens: list[str]) -> list[str]:
+    """Two adjacent tokens that make a word of a legal form only together ("AKTSIO NERNOE") joined."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        a = tokens[i]
+        if i + 1 < len(tokens) and a + tokens[i + 1] in _LEGAL_WORDS and tokens[i + 1] not in _LEGAL_WORDS:
+            out.append(a + tokens[i + 1])
+            i += 2
+        else:
+            out.append(a)
+            i += 1
+    return out
+
+
 def _split_legal_form(tokens: list[str]) -> tuple[list[str], str]:
     """Tokens with legal-form phrases replaced by their canonical word; the stripped form apart."""
+    tokens = _mend_legal_words(tokens)
     out: list[str] = []
     stripped = ""
     i = 0
@@ -266,7 +286,10 @@ def normalise(name: str) -> NormalName:
     skeletons = sorted(skeleton(t) for t in core)
     plain = [w for i, w in enumerate(kept) if w not in PARTICLES or (syllable and i == len(kept) - 1)] or kept
     # Honorifics and noise words stay in the written tokens: a misspelt one must still find its pair.
-    written = [w for i, w in enumerate(words) if w not in PARTICLES or (syllable and i == len(words) - 1)] or words
+    # A one-letter particle ("y" in "Ortega y Gasset") is as likely an initial ("Abu Y. Al-Iraqi").
+    written = [
+        w for i, w in enumerate(words) if w not in PARTICLES or len(w) == 1 or (syllable and i == len(words) - 1)
+    ] or words
     if len(spelled) >= 2:
         plain = [w for w in plain if len(w) > 1] or plain
     return NormalName(

@@ -105,8 +105,9 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     sound = np.flatnonzero(near & (best < 1.0))
     if len(sound):
         best[sound] = np.maximum(best[sound], ratio("phonetic", li[sound], ri[sound]) * PHONETIC_DISCOUNT)
-    # Run together, tokens compare equal across a split or merge: only where the counts differ.
-    split = np.flatnonzero((best >= SPLIT_GATE) & (ln != rn))
+    # Run together, tokens compare equal across a split or merge: where the counts differ, or where
+    # they are the same but the tokens are not (a split in one place and a merge in another).
+    split = np.flatnonzero(((best >= SPLIT_GATE) & (ln != rn)) | (near & (best < 1.0) & (ln == rn) & (ln >= 2)))
     if len(split):
         best[split] = np.maximum(best[split], ratio("joined", li[split], ri[split]))
     # With particles ("al", "bin") only where either side has some.
