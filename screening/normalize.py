@@ -112,7 +112,8 @@ def _legal_phrases() -> dict[tuple[str, ...], str]:
 
 _LEGAL: Final = _legal_phrases()
 _LEGAL_MAX: Final = max(len(p) for p in _LEGAL)
-_LEGAL_WORDS: Final = frozenset(w for p in _LEGAL for w in p if len(w) >= 5)
+_LEGAL_VOCABULARY: Final = frozenset(w for p in _LEGAL for w in p)
+_LEGAL_WORDS: Final = frozenset(w for w in _LEGAL_VOCABULARY if len(w) >= 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +216,36 @@ def canonical_token(token: str) -> tuple[str, ...]:
     return (token,)
 
 
+def _one_out(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+def _unique(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    found: dict[str, set[str]] = {}
+    for key, word in pairs:
+        found.setdefault(key, set()).add(word)
+    return {key: next(iter(words)) for key, words in found.items() if len(words) == 1}
+
+
+@lru_cache(maxsize=200_000)
+def _legal_spelling(token: str) -> str:
+    """The legal-form word ``token`` misspells (how it sounds: "holdyng", "compani", "stok"; or one
+    letter off a word of six letters or more: "obshchesstvo", "limiked"), or ``token`` itself."""
+    if token in _LEGAL_VOCABULARY or len(token) < 4:
+        return token
+    sound = _LEGAL_SOUNDS.get(phonetic(token))
+    if sound is not None:
+        return sound
+    if len(token) < 6:
+        return token
+    words = {_LEGAL_ONE_OFF[k] for k in (token, *_one_out(token)) if k in _LEGAL_ONE_OFF}
+    return next(iter(words)) if len(words) == 1 else token
+
+
 def _mend_legal_words(tokens: list[str]) -> list[str]:
-    """Two adjacent tokens that make a word of a legal form only together ("AKTSIO NERNOE") joined."""
+    """Misspelt legal-form words spelt right, and two adjacent tokens that make a word of a legal
+    form only together ("AKTSIO NERNOE") joined."""
+    tokens = [_legal_spelling(t) for t in tokens]
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -228,6 +257,12 @@ def _mend_legal_words(tokens: list[str]) -> list[str]:
             out.append(a)
             i += 1
     return out
+
+
+_LEGAL_SOUNDS: Final = _unique((phonetic(w), w) for w in _LEGAL_VOCABULARY if len(w) >= 4)
+_LEGAL_ONE_OFF: Final = _unique(
+    (key, w) for w in _LEGAL_VOCABULARY if len(w) >= 6 for key in (w, *_one_out(w)) if key not in _LEGAL_VOCABULARY
+)
 
 
 def _split_legal_form(tokens: list[str]) -> tuple[list[str], str]:
