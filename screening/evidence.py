@@ -135,7 +135,7 @@ def token_similarity(a: str, b: str) -> float:
     )
     # Vowels of names transliterated from Arabic, Persian or Hebrew vary freely ("Ladin", "Laden").
     skel = skeleton(a)
-    if len(skel) >= SKELETON_TOKEN and skel == skeleton(b):
+    if len(skel) >= SKELETON_TOKEN and abs(len(a) - len(b)) <= 1 and skel == skeleton(b):
         return max(letters, SKELETON_SIMILARITY)
     return letters
 
