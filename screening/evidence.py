@@ -30,8 +30,11 @@ INITIAL_WEIGHT: Final = 1.0
 # A nickname and a name it stands for ("Mike" and "Michael") are this alike.
 NICKNAME_SIMILARITY: Final = 0.95
 NICKNAMES: Final = nickname_relations()
-# Token pairs less alike than this are not paired (short forms aside).
+# Token pairs less alike than this are not paired (short forms aside); tokens of SHORT_TOKEN
+# letters or fewer must be more alike: one letter of four changes a name ("Gang" and "Jang").
 MIN_TOKEN_SIMILARITY: Final = 0.70
+SHORT_TOKEN: Final = 4
+MIN_SHORT_TOKEN_SIMILARITY: Final = 0.80
 # Two adjacent tokens run together pair with one token when at least this alike ("Abdu llah").
 MERGE_SIMILARITY: Final = 0.90
 # Tokens with the same consonant skeleton of at least SKELETON_TOKEN consonants are this alike.
@@ -115,6 +118,10 @@ def nicknamed(a: str, b: str) -> bool:
     return b in NICKNAMES.get(a, ()) or _canonical(b) in NICKNAMES.get(_canonical(a), ())
 
 
+def _without_article(token: str) -> str:
+    return token[2:] if len(token) > 5 and token.startswith(("al", "el")) else token
+
+
 @lru_cache(maxsize=1_000_000)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two written tokens in 0..1: the same canonical spelling (given-name variants),
@@ -123,6 +130,9 @@ def token_similarity(a: str, b: str) -> float:
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return 0.0
+    if _without_article(a) == b or _without_article(b) == a:
+        # An article run into the name ("Alnajdi" and "al-Najdi" written without it).
+        return 1.0
     if nicknamed(a, b):
         return NICKNAME_SIMILARITY
     letters = (
@@ -185,7 +195,8 @@ def _candidates(party: Sequence[str], listed: Sequence[str]) -> list[tuple[float
     for i, p in enumerate(party):
         for j, q in enumerate(listed):
             sim = token_similarity(p, q)
-            if sim >= MIN_TOKEN_SIMILARITY:
+            short = len(p) <= SHORT_TOKEN and len(q) <= SHORT_TOKEN
+            if sim >= (MIN_SHORT_TOKEN_SIMILARITY if short else MIN_TOKEN_SIMILARITY):
                 out.append((sim, (i,), (j,)))
             elif _short_form(p, q):
                 out.append((0.0, (i,), (j,)))

@@ -13,6 +13,7 @@ from rapidfuzz.process import cpdist
 from screening.config import ScreeningConfig
 from screening.evidence import NICKNAME_SIMILARITY, NICKNAMES, TokenRarity, name_evidence, nicknamed
 from screening.normalize import canonical_token, word_count
+from screening.resources.words import HONORIFICS, NOISE, PARTICLES
 from screening.prepare import NameForms, PreparedWatchlist
 
 FloatArray = npt.NDArray[np.float64]
@@ -33,6 +34,8 @@ SUBSET_MORE_MISSING = 0.80
 # most, whose sorted-token score lies in [ALIGN_GATE, 1).
 ALIGN_MAX_TOKENS = 4
 ALIGN_GATE = 0.70
+# Words a name's compared tokens leave out.
+LEFT_OUT = HONORIFICS | NOISE | PARTICLES
 
 
 def aligned_ratio(left: str, right: str) -> float:
@@ -111,7 +114,7 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     if len(split):
         best[split] = np.maximum(best[split], ratio("joined", li[split], ri[split]))
     # With particles ("al", "bin") only where either side has some.
-    particles = np.flatnonzero(near & (left.particles[li] | right.particles[ri]))
+    particles = np.flatnonzero((best >= SPLIT_GATE) & (left.particles[li] | right.particles[ri]))
     if len(particles):
         best[particles] = np.maximum(best[particles], ratio("full", li[particles], ri[particles]))
     abjad = np.flatnonzero(
@@ -130,7 +133,7 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     if len(abjad):
         skel = ratio("skeleton", li[abjad], ri[abjad]) * SKELETON_DISCOUNT
         best[abjad] = np.maximum(best[abjad], skel)
-    _nicknames(left, li, right, ri, best)
+    _spelt_out_scores(left, li, right, ri, best)
     uneven = np.flatnonzero(near & (ln != rn) & (np.minimum(ln, rn) >= 2))
     if len(uneven):
         tset: FloatArray = cpdist(
@@ -147,31 +150,39 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     return best
 
 
-def _with_nickname(party: list[str], listed: list[str]) -> str | None:
-    """The party's sorted canonical tokens with a nickname replaced by the list name's token it stands
-    for ("sandy totoonov" against "totoonov alexander": "alexander totoonov"), or None."""
-    for k, p in enumerate(party):
-        for q in listed:
-            if q != p and nicknamed(p, q):
-                tokens = [*party[:k], q, *party[k + 1 :]]
-                return " ".join(sorted(t for token in tokens for t in canonical_token(token) if len(t) > 1))
-    return None
+def _spelt_out(party: list[str], listed: list[str]) -> str | None:
+    """The party's compared tokens (sorted, canonical, without particles, honorifics or initials) with
+    each nickname replaced by the list name's token it stands for and each initial by the list
+    name's token it abbreviates ("sandy totoonov" against "totoonov alexander": "alexander
+    totoonov"; "haji m khan" against "khan haji mohammad": "khan muhammad"), or None when nothing
+    was replaced."""
+    out: list[str] = []
+    free = list(listed)
+    replaced = False
+    for p in party:
+        match = next((q for q in free if q != p and (len(p) == 1 and q[0] == p or nicknamed(p, q))), None)
+        if match is not None:
+            free.remove(match)
+            replaced = True
+            p = match
+        out.extend(t for t in canonical_token(p) if len(t) > 1 and t not in LEFT_OUT)
+    return " ".join(sorted(out)) if replaced else None
 
 
-def _nicknames(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, best: FloatArray) -> None:
-    """Lift in place the pairs whose party name has a nickname of a token of the list name, to the
-    score of the names with the nickname replaced (discounted like a fuzzy token)."""
+def _spelt_out_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, best: FloatArray) -> None:
+    """Lift in place the pairs whose party name has a nickname or an initial of a token of the list
+    name, to the score of the names with those spelt out (discounted like a fuzzy token)."""
     maybe = np.flatnonzero((best >= SECONDARY_GATE) & (best < 1.0))
     if not len(maybe):
         return
     lw, rw, rs = left.arrays["written"], right.arrays["written"], right.arrays["sorted"]
     parties = np.unique(li[maybe])
-    named = parties[[any(t in NICKNAMES for t in lw[i].split()) for i in parties]]
+    named = parties[[any(len(t) == 1 or t in NICKNAMES for t in lw[i].split()) for i in parties]]
     maybe = maybe[np.isin(li[maybe], named)]
     for k in maybe:
-        replaced = _with_nickname(lw[li[k]].split(), rw[ri[k]].split())
-        if replaced is not None:
-            score = fuzz.ratio(replaced, rs[ri[k]], processor=None) / 100.0 * NICKNAME_SIMILARITY
+        spelt = _spelt_out(lw[li[k]].split(), rw[ri[k]].split())
+        if spelt is not None:
+            score = fuzz.ratio(spelt, rs[ri[k]], processor=None) / 100.0 * NICKNAME_SIMILARITY
             best[k] = max(best[k], score)
 
 

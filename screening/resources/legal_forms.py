@@ -105,6 +105,7 @@ LEGAL_FORMS: Final[dict[str, tuple[str, ...]]] = {
         "n v",
         "naamloze vennootschap",
         "as",
+        "a s",
         "asa",
         "ab",
         "oyj",

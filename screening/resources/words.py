@@ -71,7 +71,6 @@ HONORIFICS: Final[frozenset[str]] = frozenset(
         "he",
         "hrh",
         "highness",
-        "royal",
         # Arabic, Persian, Turkish, South Asian
         "sheikh",
         "shaikh",
