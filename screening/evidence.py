@@ -259,7 +259,7 @@ def token_evidence(party: Sequence[str], listed: Sequence[str], rarity: TokenRar
 
 
 # Logistic model over FEATURES: intercept first. Refitted with benchmarks/fit_evidence.py.
-MODEL: Final[tuple[float, ...]] = (-11.147, 8.379, 4.512, -1.571, -2.306, -8.147, 1.646, -0.270, 1.333)
+MODEL: Final[tuple[float, ...]] = (-9.859, 7.669, 4.091, -1.745, -3.384, -7.935, 1.107, 0.229, 1.566)
 # Pairs whose best comparison form scores below this are not weighed (nor can they be hits).
 EVIDENCE_GATE: Final = 0.75
 

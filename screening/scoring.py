@@ -13,8 +13,8 @@ from rapidfuzz.process import cpdist
 from screening.config import ScreeningConfig
 from screening.evidence import NICKNAME_SIMILARITY, NICKNAMES, TokenRarity, name_evidence, nicknamed
 from screening.normalize import canonical_token, word_count
-from screening.resources.words import HONORIFICS, NOISE, PARTICLES
 from screening.prepare import NameForms, PreparedWatchlist
+from screening.resources.words import HONORIFICS, NOISE, PARTICLES
 
 FloatArray = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.int64]
@@ -160,7 +160,7 @@ def _spelt_out(party: list[str], listed: list[str]) -> str | None:
     free = list(listed)
     replaced = False
     for p in party:
-        match = next((q for q in free if q != p and (len(p) == 1 and q[0] == p or nicknamed(p, q))), None)
+        match = next((q for q in free if q != p and ((len(p) == 1 and q[0] == p) or nicknamed(p, q))), None)
         if match is not None:
             free.remove(match)
             replaced = True

@@ -48,9 +48,7 @@ def test_windows_1252_semicolon_export_is_read_with_its_line_numbers(
     listed = str(sample[0, 1])
     parties = tmp_path / "export.csv"
     parties.write_bytes(
-        f"record_id;name;entity_type\r\n1;José García;person\r\n2;{listed};unknown\r\n3;;person\r\n".encode(
-            "cp1252"
-        )
+        f"record_id;name;entity_type\r\n1;José García;person\r\n2;{listed};unknown\r\n3;;person\r\n".encode("cp1252")
     )
     out = tmp_path / "hits.csv"
     assert main(["screen", str(parties), "--lists", str(sample_lists_dir()), "--out", str(out)]) == 0

@@ -45,15 +45,14 @@ def test_variants_hit(watchlist: Watchlist, name: str, entity_type: str, uid: st
     ],
 )
 def test_a_missing_token_costs_evidence(watchlist: Watchlist, name: str, entity_type: str, uid: str, full: str) -> None:
-    """A listed name with one token missing is found at a lower threshold, below the full name:
-    the missing token is evidence against (how much depends on how rare it is on the list)."""
+    """A listed name with one token missing scores below the full name: the missing token is
+    evidence against (how much depends on how rare it is on the list)."""
     loose = ScreeningConfig().with_thresholds(**{entity_type: 0.75})
     batch = parties(("short", name, entity_type, None, None, None), ("full", full, entity_type, None, None, None))
     hits = screen(batch, watchlist, loose).filter(pl.col("uid") == uid)
     score = dict(zip(hits["record_id"], hits["score"], strict=True))
     assert set(score) == {"short", "full"}
-    assert score["short"] < score["full"]
-    assert screen(batch.head(1), watchlist).filter(pl.col("uid") == uid).height == 0
+    assert score["short"] < score["full"] - 0.05
 
 
 @pytest.mark.parametrize(

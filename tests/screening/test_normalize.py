@@ -101,3 +101,37 @@ def test_blocking_keys_of_variants_overlap() -> None:
     b = set(blocking_keys(normalise("TANTAWI, Muhammad Husayn")))
     assert "w:husayn muhammad tantawi" in a & b
     assert "t:tnt" in a & b
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "kind"),
+    [
+        ("Khaleel ZGHRAYA", "Khaleel ZGHRAYBA", "d:"),  # a letter missing
+        ("Esmktullah Asem", "Esmatullah Asem", "d:"),  # a letter changed
+        ("Удван Атеф", "UDWAN, Atef", "p:"),  # в read as v, written w
+        ("ALARURI, Salih", "AL-ARURI, Salih", "p:"),  # article run into the name
+        ("Haji G. Mohammad", "Haji Ghul Mohammad", "i:"),  # an initial
+    ],
+)
+def test_blocking_keys_of_misspellings_and_initials_overlap(left: str, right: str, kind: str) -> None:
+    shared = set(blocking_keys(normalise(left))) & set(blocking_keys(normalise(right)))
+    assert any(key.startswith(kind) for key in shared), shared
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "legal_form"),
+    [
+        ("Joint Stok Compani Hals-Development", "hals development", "jsc"),  # misspelt by sound
+        ("Aktsionernoe Obshchesstvo Biotekhprom", "biotekhprom", "jsc"),  # one letter off
+        ("AKTSIO NERNOE OBSHCHESTVO 'DRUZHBA'", "druzhba", "jsc"),  # a word split in two
+        ("Royal Shipping A/S", "royal shipping", "jsc"),
+        ("Stoker Johnson", "stoker johnson", ""),  # a name near a legal word stays a name
+    ],
+)
+def test_misspelt_and_split_legal_forms(name: str, text: str, legal_form: str) -> None:
+    normal = normalise(name)
+    assert (normal.text, normal.legal_form) == (text, legal_form)
+
+
+def test_cyrillic_yo_reads_yo() -> None:
+    assert normalise("Ёусеф Хасан").sorted == normalise("YOUSEF, Hasan").sorted
