@@ -49,7 +49,7 @@ class ScreeningConfig:
     thresholds: Mapping[str, float] = field(default_factory=_default_thresholds)
     weights: Weights = field(default_factory=Weights)
     max_key_frequency: int = 150
-    max_misspelling_key_frequency: int = 25
+    max_misspelling_key_frequency: int = 10
     min_name_score: float = 0.70
     workers: int = -1
     chunk_size: int = 250_000

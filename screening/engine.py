@@ -120,12 +120,13 @@ def _screen_chunk(
         pairs = pl.concat([pairs, id_pairs]).unique()
     li = pairs["pidx"].to_numpy().astype(np.int64)
     ri = pairs["nid"].to_numpy().astype(np.int64)
-    similarity = name_scores(forms, li, wl.forms, ri, workers=config.workers)
+    gate = max(config.min_name_score, EVIDENCE_GATE)
+    similarity = name_scores(forms, li, wl.forms, ri, workers=config.workers, floor=gate)
     # Pairs with a name of an entry whose identifier the party carries are kept whatever their names.
     by_id = np.zeros(len(ri), dtype=np.bool_)
     if id_hits.height:
         by_id = np.isin(ri, wl.names.join(id_hits.select("uid").unique(), on="uid")["nid"].to_numpy())
-    weigh = (similarity >= max(config.min_name_score, EVIDENCE_GATE)) | by_id
+    weigh = (similarity >= gate) | by_id
     li, ri, similarity, by_id = li[weigh], ri[weigh], similarity[weigh], by_id[weigh]
     scores = evidence_scores(forms, li, wl.forms, ri, similarity, wl.rarity)
     # No pair below this name score can reach the lowest threshold, whatever its attributes add.

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -373,7 +374,7 @@ def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
       given name, an initial).
     """
     spelt = sorted({t for t in name.tokens if len(t) > 1})[:max_tokens]
-    initials = sorted({t[0] for t in name.written if t})
+    firsts = Counter(t[0] for t in name.written if t)
     skels = sorted({s for t in spelt for s in _token_skeletons(t)})
     long = [s for s in skels if len(s) >= MIN_KEY_LENGTH]
     keys = [f"w:{name.sorted}"]
@@ -381,13 +382,11 @@ def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
     # take part through pairs.
     keys.extend(f"t:{s}" for s in long)
     keys.extend(f"p:{a}|{b}" for i, a in enumerate(skels) for b in skels[i + 1 :])
-    keys.extend(
-        f"i:{skeleton(a)}|{c}"
-        for a in spelt
-        if len(skeleton(a)) >= MIN_KEY_LENGTH
-        for c in initials
-        if not a.startswith(c) or sum(t.startswith(c) for t in name.written) > 1
-    )
+    for a in spelt:
+        skel = skeleton(a)
+        if len(skel) >= MIN_KEY_LENGTH:
+            # The initials of the other tokens (a token's own initial only if another shares it).
+            keys.extend(f"i:{skel}|{c}" for c, n in firsts.items() if c != a[0] or n > 1)
     merged = [skeleton(a + b) for a, b in zip(name.full_tokens, name.full_tokens[1:], strict=False)]
     keys.extend(f"t:{s}" for s in merged if len(s) >= MIN_KEY_LENGTH)
     keys.extend(f"d:{d}" for s in long for d in (s, *_deletions(s)))

@@ -24,13 +24,15 @@ class NameForms:
     """Normalised forms of a set of distinct names, indexed by position.
 
     ``frame`` has one row per name: ``idx``, ``name`` and the form columns; the form columns are
-    also held as object arrays so that pairs can be gathered by index for rapidfuzz. ``keys`` has
+    also held as object arrays so that pairs can be gathered by index for rapidfuzz, with their
+    lengths in characters (``lengths``). ``keys`` has
     one row per (``idx``, blocking ``key``).
     """
 
     frame: pl.DataFrame
     keys: pl.DataFrame
     arrays: dict[str, ObjectArray]
+    lengths: dict[str, npt.NDArray[np.int32]]
     ntok: npt.NDArray[np.int32]
     abjad: npt.NDArray[np.bool_]
     skeleton_len: npt.NDArray[np.int32]
@@ -122,6 +124,9 @@ def assemble_forms(values: list[str], columns: FormColumns) -> NameForms:
             {"idx": pl.Series(key_idx, dtype=pl.UInt32), "key": pl.Series(columns.keys, dtype=pl.String)}
         ),
         arrays={k: np.array(columns.forms[k], dtype=object) for k in FORM_COLUMNS},
+        lengths={
+            k: np.fromiter(map(len, columns.forms[k]), dtype=np.int32, count=len(values)) for k in FORM_COLUMNS
+        },
         ntok=ntok,
         abjad=np.array(columns.abjad, dtype=np.bool_),
         particles=np.array(columns.particles, dtype=np.bool_),

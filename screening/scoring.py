@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import permutations
 
 import numpy as np
@@ -27,7 +29,7 @@ PHONETIC_DISCOUNT = 0.98
 # consonants: short skeletons ("mn" for both Mona and Ayman) say too little.
 SKELETON_MIN_TOKEN = 3
 SECONDARY_GATE = 0.55
-SPLIT_GATE = 0.35
+SPLIT_GATE = 0.45
 SUBSET_ONE_MISSING = 0.92
 SUBSET_MORE_MISSING = 0.80
 # Token alignment (best one-to-one pairing of tokens) is computed for names of this many tokens at
@@ -58,11 +60,54 @@ def aligned_ratio(left: str, right: str) -> float:
     return best
 
 
-def _long_skeleton(skel: str) -> bool:
-    return all(len(t) >= SKELETON_MIN_TOKEN for t in skel.split())
+def aligned_ratios(left: Sequence[str], right: Sequence[str], n: int, *, workers: int = 1) -> FloatArray:
+    """:func:`aligned_ratio` of many pairs of names of ``n`` tokens each, in bulk (0 for a pair
+    where either name has another number of tokens)."""
+    a = [s.split() for s in left]
+    b = [s.split() for s in right]
+    fits = np.array([len(x) == n and len(y) == n for x, y in zip(a, b, strict=True)], dtype=np.bool_)
+    if not fits.all():
+        out = np.zeros(len(a), dtype=np.float64)
+        if fits.any():
+            keep = np.flatnonzero(fits)
+            out[keep] = aligned_ratios([left[k] for k in keep], [right[k] for k in keep], n, workers=workers)
+        return out
+    ta = [np.array([t[i] for t in a], dtype=object) for i in range(n)]
+    tb = [np.array([t[i] for t in b], dtype=object) for i in range(n)]
+    la = [np.fromiter(map(len, t), dtype=np.float64, count=len(a)) for t in ta]
+    lb = [np.fromiter(map(len, t), dtype=np.float64, count=len(b)) for t in tb]
+    weight = [[la[i] + lb[j] for j in range(n)] for i in range(n)]
+    sim = [
+        [
+            cpdist(ta[i], tb[j], scorer=fuzz.ratio, processor=None, workers=workers, dtype=np.float64)
+            / 100.0
+            * weight[i][j]
+            for j in range(n)
+        ]
+        for i in range(n)
+    ]
+    best = np.zeros(len(a), dtype=np.float64)
+    for perm in permutations(range(n)):
+        total = sum(weight[i][j] for i, j in enumerate(perm))
+        best = np.maximum(best, sum(sim[i][j] for i, j in enumerate(perm)) / total)
+    return best
 
 
-def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, *, workers: int) -> FloatArray:
+def _long_skeletons(forms: NameForms, idx: IndexArray) -> npt.NDArray[np.bool_]:
+    """Whether every token of each name ``forms[idx]`` has a skeleton of SKELETON_MIN_TOKEN or more."""
+    names, inverse = np.unique(idx, return_inverse=True)
+    skeletons = forms.arrays["skeleton"]
+    long = np.fromiter(
+        (all(len(t) >= SKELETON_MIN_TOKEN for t in skeletons[i].split()) for i in names),
+        dtype=np.bool_,
+        count=len(names),
+    )
+    return long[inverse]
+
+
+def name_scores(
+    left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, *, workers: int, floor: float = 0.0
+) -> FloatArray:
     """Name similarity in 0..1 of pairs (left[li[k]], right[ri[k]]), computed in bulk.
 
     The best of: the sorted tokens (any order), the best one-to-one alignment of the tokens (names
@@ -71,9 +116,20 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     run together, the consonant skeletons when either side was written in an abjad (discounted),
     and the token-set score when one name has tokens the other lacks (a dropped middle name;
     discounted, more so when two or more are missing).
+
+    A form is not compared where the lengths of the two strings alone keep its score below both the
+    pair's best so far and ``floor``: scores of ``floor`` or more are the same as with every form
+    compared; scores below ``floor`` may be lower.
     """
     if len(li) == 0:
         return np.zeros(0, dtype=np.float64)
+
+    def reachable(form: str, idx: IndexArray, discount: float = 1.0) -> IndexArray:
+        """Those of the pairs ``idx`` whose ``form`` could lift them: fuzz.ratio is at most
+        2 * min(len) / (sum of lengths)."""
+        la, lb = left.lengths[form][li[idx]], right.lengths[form][ri[idx]]
+        bound = 2.0 * np.minimum(la, lb) / np.maximum(la + lb, 1) * discount
+        return idx[bound >= np.maximum(best[idx], floor)]
 
     def ratio(form: str, a: IndexArray, b: IndexArray) -> FloatArray:
         out: FloatArray = cpdist(
@@ -93,43 +149,45 @@ def name_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArra
     near = best >= SECONDARY_GATE
     same = np.flatnonzero((best >= ALIGN_GATE) & (best < 1.0) & (ln == rn) & (ln >= 2) & (ln <= ALIGN_MAX_TOKENS))
     if len(same):
-        ls, rs = left.arrays["sorted"], right.arrays["sorted"]
-        lp, rp = left.arrays["plain"], right.arrays["plain"]
-        aligned = np.fromiter(
-            (
-                max(aligned_ratio(ls[i], rs[j]), aligned_ratio(lp[i], rp[j]))
-                for i, j in zip(li[same], ri[same], strict=True)
-            ),
-            dtype=np.float64,
-            count=len(same),
-        )
-        best[same] = np.maximum(best[same], aligned)
+        for n in range(2, ALIGN_MAX_TOKENS + 1):
+            group = same[ln[same] == n]
+            for form in ("sorted", "plain"):
+                if form == "plain":
+                    # As written, where that differs from the canonical tokens ("yuan" and "juan").
+                    lp, rp, ls, rs = (
+                        left.arrays["plain"],
+                        right.arrays["plain"],
+                        left.arrays["sorted"],
+                        right.arrays["sorted"],
+                    )
+                    differs = (lp[li[group]] != ls[li[group]]) | (rp[ri[group]] != rs[ri[group]])
+                    group = group[differs.astype(np.bool_)]
+                if len(group):
+                    aligned = aligned_ratios(
+                        left.arrays[form][li[group]], right.arrays[form][ri[group]], n, workers=workers
+                    )
+                    best[group] = np.maximum(best[group], aligned)
     # As they sound, transliteration variants compare equal ("Dzhesus" and "Jesus").
-    sound = np.flatnonzero(near & (best < 1.0))
+    sound = reachable("phonetic", np.flatnonzero(near & (best < 1.0)), PHONETIC_DISCOUNT)
     if len(sound):
         best[sound] = np.maximum(best[sound], ratio("phonetic", li[sound], ri[sound]) * PHONETIC_DISCOUNT)
     # Run together, tokens compare equal across a split or merge: where the counts differ, or where
     # they are the same but the tokens are not (a split in one place and a merge in another).
     split = np.flatnonzero(((best >= SPLIT_GATE) & (ln != rn)) | (near & (best < 1.0) & (ln == rn) & (ln >= 2)))
+    split = reachable("joined", split)
     if len(split):
         best[split] = np.maximum(best[split], ratio("joined", li[split], ri[split]))
     # With particles ("al", "bin") only where either side has some.
-    particles = np.flatnonzero((best >= SPLIT_GATE) & (left.particles[li] | right.particles[ri]))
+    particles = reachable("full", np.flatnonzero((best >= SPLIT_GATE) & (left.particles[li] | right.particles[ri])))
     if len(particles):
         best[particles] = np.maximum(best[particles], ratio("full", li[particles], ri[particles]))
     abjad = np.flatnonzero(
         (left.abjad[li] | right.abjad[ri])
         & (np.minimum(left.skeleton_len[li], right.skeleton_len[ri]) >= SKELETON_MIN_LENGTH)
     )
+    abjad = reachable("skeleton", abjad, SKELETON_DISCOUNT)
     if len(abjad):
-        ls, rs = left.arrays["skeleton"], right.arrays["skeleton"]
-        abjad = abjad[
-            np.fromiter(
-                (_long_skeleton(ls[i]) and _long_skeleton(rs[j]) for i, j in zip(li[abjad], ri[abjad], strict=True)),
-                dtype=np.bool_,
-                count=len(abjad),
-            )
-        ]
+        abjad = abjad[_long_skeletons(left, li[abjad]) & _long_skeletons(right, ri[abjad])]
     if len(abjad):
         skel = ratio("skeleton", li[abjad], ri[abjad]) * SKELETON_DISCOUNT
         best[abjad] = np.maximum(best[abjad], skel)
@@ -169,17 +227,53 @@ def _spelt_out(party: list[str], listed: list[str]) -> str | None:
     return " ".join(sorted(out)) if replaced else None
 
 
+@lru_cache(maxsize=200_000)
+def _stand_ins(written: str) -> tuple[str, ...]:
+    """What a name's nicknames may stand for (the names) and its initials (as "m*")."""
+    tokens = written.split()
+    related = {
+        name for t in tokens if len(t) > 1 for form in {t, *canonical_token(t)} for name in NICKNAMES.get(form, ())
+    }
+    return (*related, *(f"{t}*" for t in tokens if len(t) == 1))
+
+
+@lru_cache(maxsize=200_000)
+def _spelt_tokens(written: str) -> tuple[str, ...]:
+    """A name's tokens (as written and canonical) and their first letters (as "m*")."""
+    tokens = [t for t in written.split() if len(t) > 1]
+    return (*{f for t in tokens for f in {t, *canonical_token(t)}}, *{f"{t[0]}*" for t in tokens})
+
+
+def _token_table(
+    forms: NameForms, idx: IndexArray, tokens: Callable[[str], tuple[str, ...]], name: str
+) -> pl.DataFrame:
+    """(``name``, token) rows of the names ``forms[idx]`` (distinct indexes)."""
+    written = forms.arrays["written"]
+    lists = [tokens(written[i]) for i in idx]
+    return pl.DataFrame(
+        {name: np.repeat(idx, [len(t) for t in lists]).astype(np.int64), "token": [t for ts in lists for t in ts]},
+        schema={name: pl.Int64, "token": pl.String},
+    )
+
+
 def _spelt_out_scores(left: NameForms, li: IndexArray, right: NameForms, ri: IndexArray, best: FloatArray) -> None:
     """Lift in place the pairs whose party name has a nickname or an initial of a token of the list
     name, to the score of the names with those spelt out (discounted like a fuzzy token)."""
     maybe = np.flatnonzero((best >= SECONDARY_GATE) & (best < 1.0))
     if not len(maybe):
         return
+    stand_ins = _token_table(left, np.unique(li[maybe]), _stand_ins, "pidx")
+    listed = _token_table(right, np.unique(ri[maybe]), _spelt_tokens, "nid")
+    found = (
+        pl.DataFrame({"k": maybe, "pidx": li[maybe], "nid": ri[maybe]})
+        .join(stand_ins, on="pidx")
+        .join(listed, on=["nid", "token"])
+        .get_column("k")
+        .unique()
+        .to_numpy()
+    )
     lw, rw, rs = left.arrays["written"], right.arrays["written"], right.arrays["sorted"]
-    parties = np.unique(li[maybe])
-    named = parties[[any(len(t) == 1 or t in NICKNAMES for t in lw[i].split()) for i in parties]]
-    maybe = maybe[np.isin(li[maybe], named)]
-    for k in maybe:
+    for k in found:
         spelt = _spelt_out(lw[li[k]].split(), rw[ri[k]].split())
         if spelt is not None:
             score = fuzz.ratio(spelt, rs[ri[k]], processor=None) / 100.0 * NICKNAME_SIMILARITY
