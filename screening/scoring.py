@@ -70,7 +70,7 @@ def aligned_ratios(left: Sequence[str], right: Sequence[str], n: int, *, workers
         out = np.zeros(len(a), dtype=np.float64)
         if fits.any():
             keep = np.flatnonzero(fits)
-            out[keep] = aligned_ratios([left[k] for k in keep], [right[k] for k in keep], n, workers=workers)
+            out[keep] = aligned_ratios([left[int(k)] for k in keep], [right[int(k)] for k in keep], n, workers=workers)
         return out
     ta = [np.array([t[i] for t in a], dtype=object) for i in range(n)]
     tb = [np.array([t[i] for t in b], dtype=object) for i in range(n)]
@@ -129,7 +129,8 @@ def name_scores(
         2 * min(len) / (sum of lengths)."""
         la, lb = left.lengths[form][li[idx]], right.lengths[form][ri[idx]]
         bound = 2.0 * np.minimum(la, lb) / np.maximum(la + lb, 1) * discount
-        return idx[bound >= np.maximum(best[idx], floor)]
+        kept: IndexArray = idx[bound >= np.maximum(best[idx], floor)]
+        return kept
 
     def ratio(form: str, a: IndexArray, b: IndexArray) -> FloatArray:
         out: FloatArray = cpdist(
