@@ -11,7 +11,7 @@ import polars as pl
 from screening.config import ALGORITHM_VERSION, ScreeningConfig
 from screening.evidence import EVIDENCE_GATE
 from screening.model import ENTITY_TYPES, HIT_SCHEMA, Watchlist, conform, empty
-from screening.parallel import PendingForms, forms_pool
+from screening.parallel import CHUNK_SIZE, chunk_pool
 from screening.prepare import NameForms, PreparedWatchlist, name_forms, prepare, prepare_parties
 from screening.scoring import attribute_features, evidence_scores, explanation, name_scores
 
@@ -144,6 +144,29 @@ def _screen_chunk(
     return hits
 
 
+def _chunks(parties: pl.DataFrame, size: int) -> list[pl.DataFrame]:
+    return [parties.slice(start, size) for start in range(0, parties.height, size)]
+
+
+def _screen_in_process(chunk: pl.DataFrame, wl: PreparedWatchlist, config: ScreeningConfig) -> pl.DataFrame:
+    return conform(_screen_chunk(chunk, name_forms(chunk["name"]), wl, config), HIT_SCHEMA)
+
+
+# The prepared watchlist and configuration of a worker process (see :mod:`screening.parallel`).
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(wl: PreparedWatchlist, config: ScreeningConfig) -> None:
+    _WORKER["wl"] = wl
+    _WORKER["config"] = config
+
+
+def _screen_in_worker(chunk: pl.DataFrame) -> pl.DataFrame:
+    wl, config = _WORKER["wl"], _WORKER["config"]
+    assert isinstance(wl, PreparedWatchlist) and isinstance(config, ScreeningConfig)
+    return _screen_in_process(chunk, wl, config)
+
+
 def screen(
     parties: pl.DataFrame,
     watchlist: Watchlist | PreparedWatchlist,
@@ -154,8 +177,9 @@ def screen(
     Returns HIT_SCHEMA: one row per (record_id, uid) whose score reaches the threshold of the
     party's entity type, with the best-matching list name and an explanation. Pass a
     :class:`PreparedWatchlist` (from :func:`prepare`) to reuse the normalised list across calls.
-    With ``config.workers`` other than 1 and more than 20,000 distinct party names, the names are
-    normalised in a ``spawn`` process pool (:mod:`screening.parallel`); the hits are the same.
+    With ``config.workers`` other than 1 and more than 20,000 distinct party names, chunks of
+    parties are screened in a ``spawn`` process pool (:mod:`screening.parallel`); the hits are the
+    same.
     """
     config = config or ScreeningConfig()
     wl = watchlist if isinstance(watchlist, PreparedWatchlist) else prepare(watchlist, config)
@@ -163,21 +187,18 @@ def screen(
     bad_types = set(prepared["entity_type"].unique().to_list()) - set(ENTITY_TYPES)
     if bad_types:
         raise ValueError(f"unknown entity_type values: {sorted(bad_types)}")
-    chunks = [prepared.slice(start, config.chunk_size) for start in range(0, prepared.height, config.chunk_size)]
     out: list[pl.DataFrame] = []
-    pool = forms_pool(config.workers, prepared["name"])
+    pool = chunk_pool(config.workers, prepared["name"], _start_worker, (wl, replace(config, workers=1)))
     if pool is None:
-        for chunk in chunks:
-            out.append(conform(_screen_chunk(chunk, name_forms(chunk["name"]), wl, config), HIT_SCHEMA))
+        for chunk in _chunks(prepared, config.chunk_size):
+            out.append(_screen_in_process(chunk, wl, config))
     else:
-        # Worker processes normalise the names of the next chunk while this one is scored.
+        # Each worker process screens whole chunks; the hits come back in chunk order.
+        size = min(config.chunk_size, CHUNK_SIZE)
         with pool:
-            pending: dict[int, PendingForms] = {k: pool.submit(c["name"]) for k, c in enumerate(chunks[:2])}
-            for k, chunk in enumerate(chunks):
-                forms = pending.pop(k).result()
-                if k + 2 < len(chunks):
-                    pending[k + 2] = pool.submit(chunks[k + 2]["name"])
-                out.append(conform(_screen_chunk(chunk, forms, wl, config), HIT_SCHEMA))
+            out.extend(
+                pool.run(_screen_in_worker, _chunks(prepared, size), lambda c: _screen_in_process(c, wl, config))
+            )
     if not out:
         return empty(HIT_SCHEMA)
     hits = pl.concat(out).sort(["record_id", "score", "uid"], descending=[False, True, False])

@@ -115,6 +115,9 @@ _LEGAL: Final = _legal_phrases()
 _LEGAL_MAX: Final = max(len(p) for p in _LEGAL)
 _LEGAL_VOCABULARY: Final = frozenset(w for p in _LEGAL for w in p)
 _LEGAL_WORDS: Final = frozenset(w for w in _LEGAL_VOCABULARY if len(w) >= 5)
+# First words of legal-form phrases, and the beginnings of legal-form words (a word split in two).
+_LEGAL_FIRST: Final = frozenset(p[0] for p in _LEGAL)
+_LEGAL_HEADS: Final = frozenset(w[:k] for w in _LEGAL_WORDS for k in range(1, len(w)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,11 +250,18 @@ def _mend_legal_words(tokens: list[str]) -> list[str]:
     """Misspelt legal-form words spelt right, and two adjacent tokens that make a word of a legal
     form only together ("AKTSIO NERNOE") joined."""
     tokens = [_legal_spelling(t) for t in tokens]
+    if _LEGAL_HEADS.isdisjoint(tokens[:-1]):
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
         a = tokens[i]
-        if i + 1 < len(tokens) and a + tokens[i + 1] in _LEGAL_WORDS and tokens[i + 1] not in _LEGAL_WORDS:
+        if (
+            i + 1 < len(tokens)
+            and a in _LEGAL_HEADS
+            and a + tokens[i + 1] in _LEGAL_WORDS
+            and tokens[i + 1] not in _LEGAL_WORDS
+        ):
             out.append(a + tokens[i + 1])
             i += 2
         else:
@@ -274,6 +284,10 @@ def _split_legal_form(tokens: list[str]) -> tuple[list[str], str]:
     i = 0
     n = len(tokens)
     while i < n:
+        if tokens[i] not in _LEGAL_FIRST:
+            out.append(tokens[i])
+            i += 1
+            continue
         for size in range(min(_LEGAL_MAX, n - i), 0, -1):
             phrase = tuple(tokens[i : i + size])
             canonical = _LEGAL.get(phrase)

@@ -1,10 +1,11 @@
-"""Name normalisation of party chunks in worker processes, ahead of their scoring.
+"""Screening of party chunks in worker processes, one chunk per process at a time.
 
-Normalisation is pure Python and runs on one core, while rapidfuzz and polars already use every
-core. :class:`FormsPool` hands the distinct names of a chunk, in batches, to a process pool; the
-engine asks for the next chunk's names before scoring the current one, so that both overlap. The
-forms are the same as :func:`screening.prepare.name_forms` computes in-process: the same function
-runs on the same names, and the batches are put back together in order.
+Normalisation, token evidence and much of the bulk scoring hold Python's interpreter lock, so
+one process uses about one core whatever rapidfuzz's threads do. :class:`ChunkPool` starts one
+``spawn`` process per core, hands each the prepared watchlist once (its initializer), then the
+parties chunk by chunk; each process normalises and scores its chunk entirely and sends back
+the chunk's hits, which come back in chunk order. The hits are the same as in-process: the same
+function runs on the same chunks, and a party's hits do not depend on which chunk it is in.
 """
 
 from __future__ import annotations
@@ -12,20 +13,23 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Final
 
 import polars as pl
 
-from screening.prepare import FormColumns, NameForms, assemble_forms, distinct_names, form_columns
-
 log = logging.getLogger(__name__)
 
 # Below this many distinct party names, starting worker processes costs more than it saves.
 MIN_PARALLEL_NAMES: Final = 20_000
-# Names per task handed to a worker.
-BATCH_SIZE: Final = 4_000
+# Parties per chunk handed to a worker: small enough that a few chunks in flight stay well
+# within memory, large enough that each is worth a round trip.
+CHUNK_SIZE: Final = 50_000
+
+Chunk = pl.DataFrame
+ScreenChunk = Callable[[Chunk], pl.DataFrame]
 
 
 def pool_size(workers: int) -> int:
@@ -33,53 +37,73 @@ def pool_size(workers: int) -> int:
     return os.cpu_count() or 1 if workers < 1 else workers
 
 
-class PendingForms:
-    """The forms of one chunk's names, being computed by the pool."""
-
-    def __init__(self, values: list[str], batches: list[Future[FormColumns]]) -> None:
-        self.values = values
-        self.batches = batches
-
-    def result(self) -> NameForms:
-        if self.batches:
-            try:
-                return assemble_forms(self.values, FormColumns.concat([b.result() for b in self.batches]))
-            except BrokenProcessPool:
-                # Worker processes could not start here (a host whose main module cannot be
-                # imported again, such as some task runners): the same function, in this process.
-                log.warning("name normalisation workers unavailable; %d names normalised in-process", len(self.values))
-        return assemble_forms(self.values, form_columns(self.values))
+def wants_pool(workers: int, names: pl.Series) -> bool:
+    """Whether ``workers`` asks for more than one process and ``names`` has enough distinct values."""
+    return pool_size(workers) > 1 and names.n_unique() > MIN_PARALLEL_NAMES
 
 
-class FormsPool:
-    """A process pool normalising names; use as a context manager."""
+class ChunkPool:
+    """A pool of processes screening chunks of parties; use as a context manager.
 
-    def __init__(self, processes: int, batch_size: int | None = None) -> None:
-        # "spawn": the parent runs polars and rapidfuzz thread pools, which a fork would copy
-        # in whatever state they are.
-        self.batch_size = batch_size or BATCH_SIZE
-        self.executor = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
+    ``initializer(*initargs)`` runs once in each process (it receives the prepared watchlist and
+    the configuration); ``run`` then applies a module-level function to each chunk there.
+    """
 
-    def __enter__(self) -> FormsPool:
+    def __init__(self, processes: int, initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
+        # "spawn": the parent runs polars and rapidfuzz thread pools, which a fork would copy in
+        # whatever state they are.
+        self.processes = processes
+        self.executor = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=initializer,
+            initargs=initargs,
+        )
+        self.broken = False
+
+    def __enter__(self) -> ChunkPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
-    def submit(self, names: pl.Series) -> PendingForms:
-        """Start normalising the distinct values of ``names``."""
-        values = distinct_names(names)
-        step = self.batch_size
+    def run(self, screen: ScreenChunk, chunks: Sequence[Chunk], in_process: ScreenChunk) -> Iterator[pl.DataFrame]:
+        """The hits of each chunk, in order: ``screen`` in the workers, ``in_process`` here for any
+        chunk the workers could not take (processes that cannot start, such as on a host whose main
+        module cannot be imported again)."""
+        ahead = 2 * self.processes
+        pending: dict[int, Future[pl.DataFrame]] = {}
+        for k, chunk in enumerate(chunks):
+            for j in range(k, min(k + ahead, len(chunks))):
+                if j not in pending and not self.broken:
+                    pending[j] = self._submit(screen, chunks[j])
+            future = pending.pop(k, None)
+            yield self._result(future, chunk, in_process)
+
+    def _submit(self, screen: ScreenChunk, chunk: Chunk) -> Future[pl.DataFrame]:
         try:
-            batches = [self.executor.submit(form_columns, values[i : i + step]) for i in range(0, len(values), step)]
+            return self.executor.submit(screen, chunk)
         except BrokenProcessPool:
-            batches = []  # an earlier chunk found the workers unable to start: normalised in-process
-        return PendingForms(values, batches)
+            self.broken = True
+            failed: Future[pl.DataFrame] = Future()
+            failed.set_exception(BrokenProcessPool("worker processes unavailable"))
+            return failed
+
+    def _result(self, future: Future[pl.DataFrame] | None, chunk: Chunk, in_process: ScreenChunk) -> pl.DataFrame:
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                if not self.broken:
+                    log.warning("screening workers unavailable; chunks screened in-process")
+                self.broken = True
+        return in_process(chunk)
 
 
-def forms_pool(workers: int, names: pl.Series) -> FormsPool | None:
-    """A pool when ``workers`` asks for more than one process and ``names`` has enough distinct values."""
-    processes = pool_size(workers)
-    if processes <= 1 or names.n_unique() <= MIN_PARALLEL_NAMES:
+def chunk_pool(
+    workers: int, names: pl.Series, initializer: Callable[..., None], initargs: tuple[object, ...]
+) -> ChunkPool | None:
+    """A pool when :func:`wants_pool`, else None."""
+    if not wants_pool(workers, names):
         return None
-    return FormsPool(processes)
+    return ChunkPool(pool_size(workers), initializer, initargs)

@@ -42,8 +42,7 @@ class NameForms:
 @dataclass(frozen=True)
 class FormColumns:
     """Normalised forms of a list of distinct names as plain lists, in the order of the names:
-    what :func:`form_columns` computes (in this process or a worker process) and
-    :func:`assemble_forms` turns into :class:`NameForms`. ``key_counts[i]`` blocking keys of
+    what :func:`form_columns` computes and :func:`assemble_forms` turns into :class:`NameForms`. ``key_counts[i]`` blocking keys of
     name ``i`` follow one another in ``keys``."""
 
     forms: dict[str, list[str]]
@@ -54,20 +53,6 @@ class FormColumns:
     skeleton_len: list[int]
     key_counts: list[int]
     keys: list[str]
-
-    @staticmethod
-    def concat(parts: list[FormColumns]) -> FormColumns:
-        """The columns of several consecutive lists of names, one after the other."""
-        return FormColumns(
-            forms={k: [v for p in parts for v in p.forms[k]] for k in FORM_COLUMNS},
-            ntok=[v for p in parts for v in p.ntok],
-            legal_form=[v for p in parts for v in p.legal_form],
-            abjad=[v for p in parts for v in p.abjad],
-            particles=[v for p in parts for v in p.particles],
-            skeleton_len=[v for p in parts for v in p.skeleton_len],
-            key_counts=[v for p in parts for v in p.key_counts],
-            keys=[v for p in parts for v in p.keys],
-        )
 
 
 def distinct_names(names: pl.Series) -> list[str]:
@@ -124,9 +109,7 @@ def assemble_forms(values: list[str], columns: FormColumns) -> NameForms:
             {"idx": pl.Series(key_idx, dtype=pl.UInt32), "key": pl.Series(columns.keys, dtype=pl.String)}
         ),
         arrays={k: np.array(columns.forms[k], dtype=object) for k in FORM_COLUMNS},
-        lengths={
-            k: np.fromiter(map(len, columns.forms[k]), dtype=np.int32, count=len(values)) for k in FORM_COLUMNS
-        },
+        lengths={k: np.fromiter(map(len, columns.forms[k]), dtype=np.int32, count=len(values)) for k in FORM_COLUMNS},
         ntok=ntok,
         abjad=np.array(columns.abjad, dtype=np.bool_),
         particles=np.array(columns.particles, dtype=np.bool_),

@@ -1,4 +1,4 @@
-"""Normalisation in worker processes gives the same hits as in-process normalisation."""
+"""Screening chunks in worker processes gives the same hits as screening in-process."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from screening import ScreeningConfig, Watchlist, parallel, prepare, screen
-from screening.prepare import assemble_forms, distinct_names, form_columns, name_forms
 
 GIVEN = [
     "Mohamed", "Muhammad", "Ali", "Hassan", "Hussein", "Omar", "Sergei", "Sergey", "Ivan", "Olga", "Maria",
@@ -81,12 +80,11 @@ def test_workers_give_identical_hits(
     generated: tuple[Watchlist, pl.DataFrame], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wl, parties = generated
-    # Small enough that a few thousand names take the pool, in several chunks and batches.
+    # Small enough that a few thousand names take the pool, in several chunks.
     monkeypatch.setattr(parallel, "MIN_PARALLEL_NAMES", 100)
-    monkeypatch.setattr(parallel, "BATCH_SIZE", 250)
     serial = ScreeningConfig(workers=1, chunk_size=1_500)
     pooled = ScreeningConfig(workers=2, chunk_size=1_500)
-    assert parallel.forms_pool(pooled.workers, parties["name"]) is not None
+    assert parallel.wants_pool(pooled.workers, parties["name"])
     prepared = prepare(wl, serial)
     one = screen(parties, prepared, serial)
     two = screen(parties, prepared, pooled)
@@ -96,41 +94,35 @@ def test_workers_give_identical_hits(
     assert_frame_equal(one, screen(parties, prepared, ScreeningConfig(workers=2, chunk_size=700)))
 
 
-def test_batched_forms_equal_in_process_forms(generated: tuple[Watchlist, pl.DataFrame]) -> None:
-    _, parties = generated
-    whole = name_forms(parties["name"])
-    values = distinct_names(parties["name"])
-    parts = [form_columns(values[i : i + 333]) for i in range(0, len(values), 333)]
-    batched = assemble_forms(values, type(parts[0]).concat(parts))
-    assert_frame_equal(whole.frame, batched.frame)
-    assert_frame_equal(whole.keys, batched.keys)
-    for k, v in whole.arrays.items():
-        assert v.tolist() == batched.arrays[k].tolist()
-    for attr in ("ntok", "abjad", "skeleton_len", "particles"):
-        assert getattr(whole, attr).tolist() == getattr(batched, attr).tolist()
-
-
 def test_no_pool_for_one_worker_or_few_names(generated: tuple[Watchlist, pl.DataFrame]) -> None:
     _, parties = generated
-    assert parallel.forms_pool(1, parties["name"]) is None
-    assert parallel.forms_pool(2, parties["name"]) is None  # fewer than MIN_PARALLEL_NAMES
+    assert not parallel.wants_pool(1, parties["name"])
+    assert not parallel.wants_pool(2, parties["name"])  # fewer than MIN_PARALLEL_NAMES
 
 
-def test_workers_that_cannot_start_fall_back_to_in_process_normalisation() -> None:
-    import multiprocessing
+def _double(chunk: pl.DataFrame) -> pl.DataFrame:
+    return chunk.with_columns(pl.col("n") * 2)
+
+
+def test_chunks_come_back_in_order() -> None:
+    chunks = [pl.DataFrame({"n": [k, k + 100]}) for k in range(7)]
+    with parallel.ChunkPool(2, len, ("",)) as pool:
+        out = list(pool.run(_double, chunks, in_process=_double))
+    assert [c["n"].to_list() for c in out] == [[2 * k, 2 * (k + 100)] for k in range(7)]
+
+
+def test_workers_that_cannot_start_leave_the_chunks_to_this_process() -> None:
     import os
-    from concurrent.futures import ProcessPoolExecutor
 
-    names = pl.Series("name", ["Ivan Petrov", "Ocean Star LLC", "Ivan Petrov", "Wei Zhang"])
-    pool = parallel.FormsPool(processes=1)
-    pool.executor.shutdown()
+    chunks = [pl.DataFrame({"n": [k]}) for k in range(5)]
+    screened_here: list[int] = []
+
+    def here(chunk: pl.DataFrame) -> pl.DataFrame:
+        screened_here.append(chunk["n"][0])
+        return _double(chunk)
+
     # Workers that die as they start, as on a host whose main module cannot be imported again.
-    pool.executor = ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=os._exit, initargs=(3,)
-    )
-    with pool:
-        first = pool.submit(names).result()
-        second = pool.submit(names).result()  # the pool is known broken: no new attempt
-    expected = name_forms(names)
-    assert first.frame.equals(expected.frame)
-    assert second.frame.equals(expected.frame)
+    with parallel.ChunkPool(1, os._exit, (3,)) as pool:
+        out = list(pool.run(_double, chunks, in_process=here))
+    assert [c["n"][0] for c in out] == [0, 2, 4, 6, 8]
+    assert screened_here == [0, 1, 2, 3, 4]
