@@ -42,8 +42,8 @@ class NameForms:
 @dataclass(frozen=True)
 class FormColumns:
     """Normalised forms of a list of distinct names as plain lists, in the order of the names:
-    what :func:`form_columns` computes and :func:`assemble_forms` turns into :class:`NameForms`. ``key_counts[i]`` blocking keys of
-    name ``i`` follow one another in ``keys``."""
+    what :func:`form_columns` computes and :func:`assemble_forms` turns into :class:`NameForms`.
+    ``key_counts[i]`` blocking keys of name ``i`` follow one another in ``keys``."""
 
     forms: dict[str, list[str]]
     ntok: list[int]
