@@ -186,7 +186,11 @@ def prepare(watchlist: Watchlist, config: ScreeningConfig | None = None) -> Prep
         .select("key")
     )
     keys = keys.join(frequent, on="key", how="anti")
-    entries = wl.entries.select("uid", "list_source", "entry_id", "entity_type", "gender", "primary_name")
+    # One row per entry: a watchlist assembled from several copies of a list may repeat a uid (its
+    # names are all kept above), and each hit is one row per (party, entry).
+    entries = wl.entries.select("uid", "list_source", "entry_id", "entity_type", "gender", "primary_name").unique(
+        subset="uid", keep="first", maintain_order=True
+    )
     dobs = wl.dobs.select("uid", "dob_from", "dob_to", "raw").filter(
         pl.col("dob_from").is_not_null() | pl.col("dob_to").is_not_null()
     )

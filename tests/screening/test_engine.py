@@ -139,3 +139,10 @@ def test_thresholds_come_from_configuration(watchlist: Watchlist) -> None:
 def test_empty_parties_give_empty_hits(watchlist: Watchlist) -> None:
     empty = parties().cast({"record_id": pl.String, "name": pl.String, "entity_type": pl.String})
     assert screen(empty, watchlist).schema == pl.Schema(HIT_SCHEMA)
+
+
+def test_an_entry_repeated_in_the_watchlist_gives_one_hit(watchlist: Watchlist) -> None:
+    twice = Watchlist.concat([watchlist, watchlist])
+    assert twice.entries.height == 2 * watchlist.entries.height
+    hits = screen(parties(("r1", "Mohamed Ali Hasan", "person", None, None, None)), twice)
+    assert hits.height == hits.select("record_id", "uid").n_unique() > 0
