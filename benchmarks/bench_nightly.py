@@ -57,8 +57,10 @@ def diversify(sample_dir: Path, seed: int = 7) -> None:
         first, _, rest = name.partition(" ")
         return f"{first} {token()} {rest}" if rest else f"{first} {token()}"
 
-    for dataset, columns in (("customers", {"full_name": None}),
-                             ("payments", {"ordering_name": "ordering", "beneficiary_name": "beneficiary"})):
+    for dataset, columns in (
+        ("customers", {"full_name": None}),
+        ("payments", {"ordering_name": "ordering", "beneficiary_name": "beneficiary"}),
+    ):
         path = sample_dir / BANK / f"{dataset}.csv"
         frame = pl.read_csv(path, infer_schema=False)
         id_col = "customer_id" if dataset == "customers" else "payment_id"
@@ -89,8 +91,9 @@ def bench_one(home: Path, rows: int, shards: int, diverse: bool = False) -> dict
 
     started = time.monotonic()
     watchlist = load_directory(settings.lists_dir or sample_lists_dir()).watchlist
-    sample = generate_banks(home / "samples", watchlist, [BANK], run_date=date.fromisoformat(RUN_DATE),
-                            seed=42, parties=rows)[0]
+    sample = generate_banks(
+        home / "samples", watchlist, [BANK], run_date=date.fromisoformat(RUN_DATE), seed=42, parties=rows
+    )[0]
     if diverse:
         diversify(home / "samples")
     generated = time.monotonic() - started
@@ -111,8 +114,16 @@ def bench_one(home: Path, rows: int, shards: int, diverse: bool = False) -> dict
     tasks = []
     for t in night.tasks:
         peak = PEAK.findall(logs.get((t.task_id, t.map_index), ""))
-        tasks.append({"task": t.task_id, "map_index": t.map_index, "state": t.state, "tries": t.try_number,
-                      "seconds": round(t.seconds, 1), "peak_rss_mb": round(int(peak[-1]) / 1024) if peak else None})
+        tasks.append(
+            {
+                "task": t.task_id,
+                "map_index": t.map_index,
+                "state": t.state,
+                "tries": t.try_number,
+                "seconds": round(t.seconds, 1),
+                "peak_rss_mb": round(int(peak[-1]) / 1024) if peak else None,
+            }
+        )
     summary = json.loads((settings.run_dir(RUN_DATE) / "summary.json").read_text(encoding="utf-8"))
     bank = summary["banks"][0] if summary["banks"] else {}
     names = settings.run_dir(RUN_DATE) / "watchlist" / "snapshot.json"
@@ -141,8 +152,10 @@ def kill_one_shard(home: Path, stop: threading.Event, killed: list[str]) -> None
     while not stop.is_set():
         try:
             with sqlite3.connect(db, timeout=30) as con:
-                rows = con.execute("SELECT id, map_index, try_number FROM task_instance "
-                                   "WHERE task_id = 'screen_shard' AND state = 'running'").fetchall()
+                rows = con.execute(
+                    "SELECT id, map_index, try_number FROM task_instance "
+                    "WHERE task_id = 'screen_shard' AND state = 'running'"
+                ).fetchall()
         except sqlite3.Error:
             rows = []
         for ti_id, map_index, try_number in rows:
@@ -215,12 +228,19 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=2, help="shards and parallel tasks (default 2)")
     parser.add_argument("--home", type=Path, default=None, help="working folder (default: new temporary)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/nightly.json"))
-    parser.add_argument("--lists", type=Path, default=None,
-                        help="folder of official list files (default: the bundled sample lists)")
-    parser.add_argument("--diverse-names", action="store_true",
-                        help="give every non-planted party a distinct name, as in a real bank's data")
-    parser.add_argument("--kill-one-shard", action="store_true",
-                        help="resilience check: run each night twice, killing one shard task the second time")
+    parser.add_argument(
+        "--lists", type=Path, default=None, help="folder of official list files (default: the bundled sample lists)"
+    )
+    parser.add_argument(
+        "--diverse-names",
+        action="store_true",
+        help="give every non-planted party a distinct name, as in a real bank's data",
+    )
+    parser.add_argument(
+        "--kill-one-shard",
+        action="store_true",
+        help="resilience check: run each night twice, killing one shard task the second time",
+    )
     args = parser.parse_args()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     if args.lists:
@@ -246,8 +266,11 @@ def main() -> None:
         return
     print(f"{'rows':>10} {'parties':>10} {'night s':>8}  task (seconds, peak MB)")
     for r in results:
-        tasks = ", ".join(f"{t['task']}[{t['map_index']}] {t['seconds']}s {t['peak_rss_mb']}MB"
-                          for t in r["tasks"] if t["task"] in {"stage_bank", "screen_shard", "report_bank"})
+        tasks = ", ".join(
+            f"{t['task']}[{t['map_index']}] {t['seconds']}s {t['peak_rss_mb']}MB"
+            for t in r["tasks"]
+            if t["task"] in {"stage_bank", "screen_shard", "report_bank"}
+        )
         print(f"{r['extract_rows']:>10} {r['parties_screened']!s:>10} {r['night_seconds']:>8}  {tasks}")
 
 

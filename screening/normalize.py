@@ -28,7 +28,7 @@ from typing import Final
 
 from anyascii import anyascii
 
-from screening.resources.given_names import variant_map
+from screening.resources.given_names import formal_names, variant_map
 from screening.resources.legal_forms import LEGAL_FORMS, TRAILING_ONLY
 from screening.resources.words import ABD_PREFIXES, HONORIFICS, NOISE, PARTICLES
 
@@ -37,6 +37,7 @@ from screening.resources.words import ABD_PREFIXES, HONORIFICS, NOISE, PARTICLES
 STRIPPED_FORMS: Final = frozenset({"llc", "jsc", "lp", "gp", "coop"})
 
 _VARIANTS: Final = variant_map()
+_FORMAL: Final = formal_names()
 MIN_KEY_LENGTH: Final = 3
 _DROP_SILENT: Final = re.compile(r"[.'’‘`´ʼʻ]")
 _NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
@@ -54,9 +55,10 @@ _SKELETON_RULES: Final = {
     "zh": "j",
     "dzh": "j",
     "dz": "j",
-    # Arabic dh and th written in Cyrillic ("Кадхафи") come back as "dkh" and "tkh".
+    # Arabic dh, th and gh written in Cyrillic ("Кадхафи", "Багхер") come back as "dkh", "tkh", "gkh".
     "dkh": "d",
     "tkh": "t",
+    "gkh": "g",
     "ph": "f",
     "th": "t",
     "dh": "d",
@@ -78,6 +80,7 @@ _SKELETON_DROP: Final = str.maketrans("", "", "aeiouyw")
 _PHONETIC_RULES: Final = {
     "dkh": "dh",
     "tkh": "t",
+    "gkh": "g",
     "dzh": "j",
     "dj": "j",
     "zh": "j",
@@ -357,23 +360,38 @@ def normalise(name: str) -> NormalName:
     )
 
 
-def _token_skeletons(token: str) -> set[str]:
+@lru_cache(maxsize=200_000)
+def _token_skeletons(token: str) -> tuple[str, ...]:
     """The skeleton of a token; where it has a v, the skeleton with v left out like w ("Udwan" and
-    Cyrillic "Удван", "udvan"); where it starts with a merged ``al``, the skeleton without it."""
+    Cyrillic "Удван", "udvan"); where it starts with a merged ``al``, the skeleton without it; where
+    it is a nickname, the skeletons of the names it stands for."""
     out = {skeleton(token)}
+    # A nickname also blocks as the names it stands for ("Mike" as Michael and Miguel).
+    out.update(skeleton(name) for name in _FORMAL.get(token, ()))
     if "v" in token:
         out.add(skeleton(token.replace("v", "w")))
     if token.startswith(("al", "el")) and len(token) > 5:
         out.add(skeleton(token[2:]))
-    return out
+    return tuple(sorted(out))
 
 
-def _deletions(skel: str) -> list[str]:
-    """The skeleton with each consonant left out in turn, where three or more remain: a changed,
-    missing or extra letter leaves two spellings with one of these in common."""
+@lru_cache(maxsize=200_000)
+def _deletions(skel: str) -> tuple[str, ...]:
+    """The skeleton, and where more than three consonants, the skeleton with each consonant left out
+    in turn: a changed, missing or extra letter leaves two spellings with one of these in common."""
     if len(skel) <= MIN_KEY_LENGTH:
-        return []
-    return [skel[:i] + skel[i + 1 :] for i in range(len(skel))]
+        return (skel,)
+    return (skel, *(skel[:i] + skel[i + 1 :] for i in range(len(skel))))
+
+
+@lru_cache(maxsize=200_000)
+def _misspelling_keys(skel: str) -> tuple[str, ...]:
+    return tuple(f"d:{d}" for d in _deletions(skel))
+
+
+@lru_cache(maxsize=500_000)
+def _misspelling_pair_keys(skel: str, initial: str) -> tuple[str, ...]:
+    return tuple(f"e:{d}|{initial}" for d in _deletions(skel))
 
 
 def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
@@ -382,7 +400,8 @@ def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
     - ``w:`` the whole normalised name (exact matches; never capped by frequency);
     - ``t:`` the consonant skeleton of each token of three consonants or more, of adjacent tokens
       run together (split and merged tokens) and of the whole name;
-    - ``d:`` each such skeleton, and each with one consonant left out (a misspelt token);
+    - ``d:`` each token's skeleton, and each with one consonant left out (a misspelt token);
+    - ``e:`` the same with the initial of the longest other token;
     - ``p:`` the skeletons of each pair of tokens;
     - ``i:`` the skeleton of one token with the initial of another, spelt out or not (a changed
       given name, an initial).
@@ -390,20 +409,26 @@ def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
     spelt = sorted({t for t in name.tokens if len(t) > 1})[:max_tokens]
     firsts = Counter(t[0] for t in name.written if t)
     skels = sorted({s for t in spelt for s in _token_skeletons(t)})
-    long = [s for s in skels if len(s) >= MIN_KEY_LENGTH]
     keys = [f"w:{name.sorted}"]
     # Skeletons shorter than three consonants ("li", "jn") say little on their own: such tokens
     # take part through pairs.
-    keys.extend(f"t:{s}" for s in long)
+    keys.extend(f"t:{s}" for s in skels if len(s) >= MIN_KEY_LENGTH)
     keys.extend(f"p:{a}|{b}" for i, a in enumerate(skels) for b in skels[i + 1 :])
+    longest = sorted(spelt, key=lambda t: (-len(t), t))
     for a in spelt:
         skel = skeleton(a)
-        if len(skel) >= MIN_KEY_LENGTH:
-            # The initials of the other tokens (a token's own initial only if another shares it).
-            keys.extend(f"i:{skel}|{c}" for c, n in firsts.items() if c != a[0] or n > 1)
-    merged = [skeleton(a + b) for a, b in zip(name.full_tokens, name.full_tokens[1:], strict=False)]
+        if len(skel) < MIN_KEY_LENGTH:
+            continue
+        # The initials of the other tokens (a token's own initial only if another shares it).
+        keys.extend(f"i:{skel}|{c}" for c, n in firsts.items() if c != a[0] or n > 1)
+        keys.extend(_misspelling_keys(skel))
+        # The same with the initial of the longest other token: far fewer names share one, so
+        # these are kept where the plain ones are too common ("Khaleel ZGHRAYA").
+        other = next((t for t in longest if t != a), None)
+        if other is not None:
+            keys.extend(_misspelling_pair_keys(skel, other[0]))
+    merged = (skeleton(a + b) for a, b in zip(name.full_tokens, name.full_tokens[1:], strict=False))
     keys.extend(f"t:{s}" for s in merged if len(s) >= MIN_KEY_LENGTH)
-    keys.extend(f"d:{d}" for s in long for d in (s, *_deletions(s)))
     if len(spelt) > 1:
         keys.append(f"t:{skeleton(name.joined)}")
     return list(dict.fromkeys(keys))

@@ -179,7 +179,7 @@ def prepare(watchlist: Watchlist, config: ScreeningConfig | None = None) -> Prep
         keys.group_by("key")
         .len()
         .filter(
-            pl.when(pl.col("key").str.starts_with("d:"))
+            pl.when(pl.col("key").str.starts_with("d:") | pl.col("key").str.starts_with("e:"))
             .then(pl.col("len") > config.max_misspelling_key_frequency)
             .otherwise((pl.col("len") > config.max_key_frequency) & ~pl.col("key").str.starts_with("w:"))
         )

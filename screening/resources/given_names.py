@@ -260,3 +260,13 @@ def nickname_relations() -> dict[str, frozenset[str]]:
             related.setdefault(formal, set()).add(nick)
             related[nick].update(n for n in nicks if n != nick and n[0] == nick[0])
     return {name: frozenset(others) for name, others in related.items()}
+
+
+def formal_names() -> dict[str, frozenset[str]]:
+    """Every nickname of the open English nickname table mapped to the formal names it stands for
+    ("mike": michael, miguel, ...)."""
+    formal: dict[str, set[str]] = {}
+    for name, nicks in NickNamer().nickname_lookup.items():
+        for nick in nicks:
+            formal.setdefault(nick, set()).add(name)
+    return {nick: frozenset(names) for nick, names in formal.items()}
