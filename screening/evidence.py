@@ -122,7 +122,7 @@ def _without_article(token: str) -> str:
     return token[2:] if len(token) > 5 and token.startswith(("al", "el")) else token
 
 
-@lru_cache(maxsize=1_000_000)
+@lru_cache(maxsize=300_000)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two written tokens in 0..1: the same canonical spelling (given-name variants),
     a nickname, letter for letter, or as they sound."""

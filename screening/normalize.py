@@ -311,7 +311,7 @@ def _split_legal_form(tokens: list[str]) -> tuple[list[str], str]:
     return out, stripped
 
 
-@lru_cache(maxsize=1_000_000)
+@lru_cache(maxsize=50_000)
 def normalise(name: str) -> NormalName:
     """All comparison forms of ``name``.
 
@@ -400,8 +400,8 @@ def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
     - ``w:`` the whole normalised name (exact matches; never capped by frequency);
     - ``t:`` the consonant skeleton of each token of three consonants or more, of adjacent tokens
       run together (split and merged tokens) and of the whole name;
-    - ``d:`` each token's skeleton, and each with one consonant left out (a misspelt token);
-    - ``e:`` the same with the initial of the longest other token;
+    - ``d:`` the skeleton of a one-token name, and each with one consonant left out (misspelt);
+    - ``e:`` the same for each token of a longer name, with the initial of its longest other token;
     - ``p:`` the skeletons of each pair of tokens;
     - ``i:`` the skeleton of one token with the initial of another, spelt out or not (a changed
       given name, an initial).
@@ -421,12 +421,10 @@ def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
             continue
         # The initials of the other tokens (a token's own initial only if another shares it).
         keys.extend(f"i:{skel}|{c}" for c, n in firsts.items() if c != a[0] or n > 1)
-        keys.extend(_misspelling_keys(skel))
-        # The same with the initial of the longest other token: far fewer names share one, so
-        # these are kept where the plain ones are too common ("Khaleel ZGHRAYA").
+        # A misspelt token: alone for a one-token name, else with the initial of the longest
+        # other token, which far fewer names share ("Khaleel ZGHRAYA").
         other = next((t for t in longest if t != a), None)
-        if other is not None:
-            keys.extend(_misspelling_pair_keys(skel, other[0]))
+        keys.extend(_misspelling_keys(skel) if other is None else _misspelling_pair_keys(skel, other[0]))
     merged = (skeleton(a + b) for a, b in zip(name.full_tokens, name.full_tokens[1:], strict=False))
     keys.extend(f"t:{s}" for s in merged if len(s) >= MIN_KEY_LENGTH)
     if len(spelt) > 1:
