@@ -106,8 +106,10 @@ def test_blocking_keys_of_variants_overlap() -> None:
 @pytest.mark.parametrize(
     ("left", "right", "kind"),
     [
-        ("Khaleel ZGHRAYA", "Khaleel ZGHRAYBA", "d:"),  # a letter missing
-        ("Esmktullah Asem", "Esmatullah Asem", "d:"),  # a letter changed
+        ("Khaleel ZGHRAYA", "Khaleel ZGHRAYBA", "e:"),  # a letter missing
+        ("Esmktullah Asem", "Esmatullah Asem", "e:"),  # a letter changed
+        ("RUDSJAN", "RUSDJAN", "d:"),  # two letters swapped in a one-word name
+        ("MAKUEI Mike", "MAKUEI, Michael", "p:"),  # a nickname
         ("Удван Атеф", "UDWAN, Atef", "p:"),  # в read as v, written w
         ("ALARURI, Salih", "AL-ARURI, Salih", "p:"),  # article run into the name
         ("Haji G. Mohammad", "Haji Ghul Mohammad", "i:"),  # an initial
