@@ -367,7 +367,7 @@ def _token_skeletons(token: str) -> tuple[str, ...]:
     it is a nickname, the skeletons of the names it stands for."""
     out = {skeleton(token)}
     # A nickname also blocks as the names it stands for ("Mike" as Michael and Miguel).
-    out.update(skeleton(name) for name in _FORMAL.get(token, ()))
+    out.update(skeleton(t) for name in _FORMAL.get(token, ()) for t in canonical_token(name))
     if "v" in token:
         out.add(skeleton(token.replace("v", "w")))
     if token.startswith(("al", "el")) and len(token) > 5:
