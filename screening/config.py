@@ -9,7 +9,7 @@ from typing import Final
 
 from screening.model import ENTITY_TYPES
 
-ALGORITHM_VERSION: Final = "interdict-match-2"
+ALGORITHM_VERSION: Final = "interdict-match-3"
 
 
 def _default_thresholds() -> MappingProxyType[str, float]:
