@@ -70,11 +70,11 @@ class Buckets(BaseModel):
 class Thresholds(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    person: float = Field(0.88, ge=0, le=1)
-    organization: float = Field(0.88, ge=0, le=1)
+    person: float = Field(0.86, ge=0, le=1)
+    organization: float = Field(0.86, ge=0, le=1)
     vessel: float = Field(0.90, ge=0, le=1)
     aircraft: float = Field(0.90, ge=0, le=1)
-    unknown: float = Field(0.88, ge=0, le=1)
+    unknown: float = Field(0.86, ge=0, le=1)
 
 
 class Config(BaseModel):

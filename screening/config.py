@@ -13,7 +13,7 @@ ALGORITHM_VERSION: Final = "interdict-match-3"
 
 
 def _default_thresholds() -> MappingProxyType[str, float]:
-    return MappingProxyType({"person": 0.88, "organization": 0.88, "vessel": 0.90, "aircraft": 0.90, "unknown": 0.88})
+    return MappingProxyType({"person": 0.86, "organization": 0.86, "vessel": 0.90, "aircraft": 0.90, "unknown": 0.86})
 
 
 @dataclass(frozen=True)

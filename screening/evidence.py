@@ -195,8 +195,7 @@ def _candidates(party: Sequence[str], listed: Sequence[str]) -> list[tuple[float
     for i, p in enumerate(party):
         for j, q in enumerate(listed):
             sim = token_similarity(p, q)
-            short = len(p) <= SHORT_TOKEN and len(q) <= SHORT_TOKEN
-            if sim >= (MIN_SHORT_TOKEN_SIMILARITY if short else MIN_TOKEN_SIMILARITY):
+            if sim >= _min_similarity(p, q):
                 out.append((sim, (i,), (j,)))
             elif _short_form(p, q):
                 out.append((0.0, (i,), (j,)))
@@ -209,6 +208,16 @@ def _candidates(party: Sequence[str], listed: Sequence[str]) -> list[tuple[float
                     out.append((sim, (j,), (i, i + 1)) if flip else (sim, (i, i + 1), (j,)))
     out.sort(key=lambda c: (c[0], len(c[1]) + len(c[2])), reverse=True)
     return out
+
+
+def _min_similarity(a: str, b: str) -> float:
+    """How alike two tokens must be to pair: a two-letter token only with its own spelling ("Li" is
+    not "Liu"), short tokens one letter apart at most, longer ones MIN_TOKEN_SIMILARITY."""
+    if min(len(a), len(b)) <= 2:
+        return 1.0
+    if len(a) <= SHORT_TOKEN and len(b) <= SHORT_TOKEN:
+        return MIN_SHORT_TOKEN_SIMILARITY
+    return MIN_TOKEN_SIMILARITY
 
 
 def _left_out(token: str, rarity: TokenRarity) -> float:

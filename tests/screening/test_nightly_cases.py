@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from screening import Watchlist, compare
+from screening import ScreeningConfig, Watchlist, compare
 from screening.scoring import aligned_ratio
 
-THRESHOLD = 0.88
+THRESHOLD = ScreeningConfig().thresholds["person"]
 
 
 def one_entry(name: str, entity_type: str, *aliases: str, common: tuple[str, ...] = ()) -> Watchlist:
