@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -407,7 +406,8 @@ def blocking_keys(name: NormalName, *, max_tokens: int = 6) -> list[str]:
       given name, an initial).
     """
     spelt = sorted({t for t in name.tokens if len(t) > 1})[:max_tokens]
-    firsts = Counter(t[0] for t in name.written if t)
+    initials = [t[0] for t in name.written if t]
+    firsts = {c: initials.count(c) for c in set(initials)}
     skels = sorted({s for t in spelt for s in _token_skeletons(t)})
     keys = [f"w:{name.sorted}"]
     # Skeletons shorter than three consonants ("li", "jn") say little on their own: such tokens
