@@ -23,10 +23,9 @@ ObjectArray = npt.NDArray[np.object_]
 class NameForms:
     """Normalised forms of a set of distinct names, indexed by position.
 
-    ``frame`` has one row per name: ``idx``, ``name`` and the form columns; the form columns are
-    also held as object arrays so that pairs can be gathered by index for rapidfuzz, with their
-    lengths in characters (``lengths``). ``keys`` has
-    one row per (``idx``, blocking ``key``).
+    ``frame`` has one row per name: ``idx`` and ``name``. The forms (:data:`FORM_COLUMNS`) are held
+    as object arrays so that pairs can be gathered by index for rapidfuzz, with their lengths in
+    characters (``lengths``). ``keys`` has one row per (``idx``, blocking ``key``).
     """
 
     frame: pl.DataFrame
@@ -39,88 +38,38 @@ class NameForms:
     particles: npt.NDArray[np.bool_]
 
 
-@dataclass(frozen=True)
-class FormColumns:
-    """Normalised forms of a list of distinct names as plain lists, in the order of the names:
-    what :func:`form_columns` computes and :func:`assemble_forms` turns into :class:`NameForms`.
-    ``key_counts[i]`` blocking keys of name ``i`` follow one another in ``keys``."""
-
-    forms: dict[str, list[str]]
-    ntok: list[int]
-    legal_form: list[str]
-    abjad: list[bool]
-    particles: list[bool]
-    skeleton_len: list[int]
-    key_counts: list[int]
-    keys: list[str]
-
-
-def distinct_names(names: pl.Series) -> list[str]:
-    """The distinct values of ``names`` in order of first appearance, nulls and blank names dropped."""
-    distinct = names.drop_nulls().unique(maintain_order=True)
-    return [v for v in distinct.to_list() if v.strip()]
-
-
-def form_columns(values: list[str]) -> FormColumns:
-    """Normalise each of ``values`` (distinct names) once: forms, token counts and blocking keys."""
-    normal = [normalise(v) for v in values]
-    keys: list[str] = []
-    key_counts: list[int] = []
-    for n in normal:
-        name_keys = blocking_keys(n)
-        keys.extend(name_keys)
-        key_counts.append(len(name_keys))
-    return FormColumns(
-        forms={
-            "sorted": [n.sorted for n in normal],
-            "joined": [n.joined for n in normal],
-            "full": [n.full for n in normal],
-            "skeleton": [n.skeleton for n in normal],
-            "plain": [n.plain for n in normal],
-            "phonetic": [n.phonetic for n in normal],
-            "written": [" ".join(evidence_tokens(n)) for n in normal],
-        },
-        ntok=[len(set(n.tokens)) for n in normal],
-        legal_form=[n.legal_form for n in normal],
-        abjad=[n.abjad for n in normal],
-        particles=[n.full != n.joined for n in normal],
-        skeleton_len=[len(n.skeleton.replace(" ", "")) for n in normal],
-        key_counts=key_counts,
-        keys=keys,
-    )
-
-
-def assemble_forms(values: list[str], columns: FormColumns) -> NameForms:
-    """:class:`NameForms` of ``values`` from their :func:`form_columns`."""
-    ntok = np.array(columns.ntok, dtype=np.int32)
-    frame = pl.DataFrame(
-        {
-            "idx": pl.Series(np.arange(len(values), dtype=np.uint32)),
-            "name": pl.Series(values, dtype=pl.String),
-            **{k: pl.Series(columns.forms[k], dtype=pl.String) for k in FORM_COLUMNS},
-            "ntok": pl.Series(ntok, dtype=pl.Int32),
-            "legal_form": pl.Series(columns.legal_form, dtype=pl.String),
-        }
-    )
-    key_idx = np.repeat(np.arange(len(values), dtype=np.uint32), np.array(columns.key_counts, dtype=np.int64))
-    return NameForms(
-        frame=frame,
-        keys=pl.DataFrame(
-            {"idx": pl.Series(key_idx, dtype=pl.UInt32), "key": pl.Series(columns.keys, dtype=pl.String)}
-        ),
-        arrays={k: np.array(columns.forms[k], dtype=object) for k in FORM_COLUMNS},
-        lengths={k: np.fromiter(map(len, columns.forms[k]), dtype=np.int32, count=len(values)) for k in FORM_COLUMNS},
-        ntok=ntok,
-        abjad=np.array(columns.abjad, dtype=np.bool_),
-        particles=np.array(columns.particles, dtype=np.bool_),
-        skeleton_len=np.array(columns.skeleton_len, dtype=np.int32),
-    )
-
-
 def name_forms(names: pl.Series) -> NameForms:
-    """Forms of the distinct values of ``names`` (nulls and blank names dropped)."""
-    values = distinct_names(names)
-    return assemble_forms(values, form_columns(values))
+    """Forms of the distinct values of ``names`` (nulls and blank names dropped), each normalised once."""
+    values = [v for v in names.drop_nulls().unique(maintain_order=True).to_list() if v.strip()]
+    normal = [normalise(v) for v in values]
+    name_keys = [blocking_keys(n) for n in normal]
+    forms = {
+        "sorted": [n.sorted for n in normal],
+        "joined": [n.joined for n in normal],
+        "full": [n.full for n in normal],
+        "skeleton": [n.skeleton for n in normal],
+        "plain": [n.plain for n in normal],
+        "phonetic": [n.phonetic for n in normal],
+        "written": [" ".join(evidence_tokens(n)) for n in normal],
+    }
+    key_idx = np.repeat(np.arange(len(values), dtype=np.uint32), [len(k) for k in name_keys])
+    return NameForms(
+        frame=pl.DataFrame(
+            {"idx": pl.Series(np.arange(len(values), dtype=np.uint32)), "name": pl.Series(values, dtype=pl.String)}
+        ),
+        keys=pl.DataFrame(
+            {
+                "idx": pl.Series(key_idx, dtype=pl.UInt32),
+                "key": pl.Series([k for keys in name_keys for k in keys], dtype=pl.String),
+            }
+        ),
+        arrays={k: np.array(forms[k], dtype=object) for k in FORM_COLUMNS},
+        lengths={k: np.fromiter(map(len, forms[k]), dtype=np.int32, count=len(values)) for k in FORM_COLUMNS},
+        ntok=np.array([len(set(n.tokens)) for n in normal], dtype=np.int32),
+        abjad=np.array([n.abjad for n in normal], dtype=np.bool_),
+        particles=np.array([n.full != n.joined for n in normal], dtype=np.bool_),
+        skeleton_len=np.array([len(n.skeleton.replace(" ", "")) for n in normal], dtype=np.int32),
+    )
 
 
 def clean_identifier(expr: pl.Expr) -> pl.Expr:
