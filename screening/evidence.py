@@ -21,7 +21,7 @@ from typing import Final
 
 from rapidfuzz import fuzz
 
-from screening.normalize import NormalName, canonical_token, phonetic, skeleton
+from screening.normalize import NormalName, canonical_token, phonetic, skeleton, without_article
 from screening.resources.given_names import nickname_relations
 from screening.resources.words import HONORIFICS, NOISE
 
@@ -118,10 +118,6 @@ def nicknamed(a: str, b: str) -> bool:
     return b in NICKNAMES.get(a, ()) or _canonical(b) in NICKNAMES.get(_canonical(a), ())
 
 
-def _without_article(token: str) -> str:
-    return token[2:] if len(token) > 5 and token.startswith(("al", "el")) else token
-
-
 @lru_cache(maxsize=300_000)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two written tokens in 0..1: the same canonical spelling (given-name variants),
@@ -130,7 +126,7 @@ def token_similarity(a: str, b: str) -> float:
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return 0.0
-    if _without_article(a) == b or _without_article(b) == a:
+    if without_article(a) == b or without_article(b) == a:
         # An article run into the name ("Alnajdi" and "al-Najdi" written without it).
         return 1.0
     if nicknamed(a, b):

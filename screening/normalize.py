@@ -188,16 +188,27 @@ def phonetic(token: str) -> str:
     return _REPEATS.sub(r"\1", _PHONETIC_PATTERN.sub(lambda m: _PHONETIC_RULES[m.group()], token))
 
 
-def _phonetic_variants() -> dict[str, str]:
-    """Given-name variants looked up by how they sound, where that sound belongs to one name only:
-    a spelling the tables lack ("Mukhamed", "Abdallakh") still finds its name."""
+def _one_out(word: str) -> list[str]:
+    """``word`` with each of its letters left out in turn."""
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+def _unique(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each key mapped to its word, where the key belongs to one word only."""
     found: dict[str, set[str]] = {}
-    for spelling, canonical in _VARIANTS.items():
-        found.setdefault(phonetic(spelling), set()).add(canonical)
-    return {sound: next(iter(names)) for sound, names in found.items() if len(names) == 1}
+    for key, word in pairs:
+        found.setdefault(key, set()).add(word)
+    return {key: next(iter(words)) for key, words in found.items() if len(words) == 1}
 
 
-_SOUNDS: Final = _phonetic_variants()
+def without_article(token: str) -> str:
+    """A token with an article run into it ("alaruri", "elsheikh") without it; others unchanged."""
+    return token[2:] if len(token) > 5 and token.startswith(("al", "el")) else token
+
+
+# Given-name variants looked up by how they sound, where that sound belongs to one name only: a
+# spelling the tables lack ("Mukhamed", "Abdallakh") still finds its name.
+_SOUNDS: Final = _unique((phonetic(spelling), canonical) for spelling, canonical in _VARIANTS.items())
 
 
 @lru_cache(maxsize=200_000)
@@ -220,17 +231,6 @@ def canonical_token(token: str) -> tuple[str, ...]:
     if len(token) > 4 and token.endswith(("off", "eff")):
         return (token[:-2] + "v",)
     return (token,)
-
-
-def _one_out(word: str) -> list[str]:
-    return [word[:i] + word[i + 1 :] for i in range(len(word))]
-
-
-def _unique(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    found: dict[str, set[str]] = {}
-    for key, word in pairs:
-        found.setdefault(key, set()).add(word)
-    return {key: next(iter(words)) for key, words in found.items() if len(words) == 1}
 
 
 @lru_cache(maxsize=200_000)
@@ -369,8 +369,7 @@ def _token_skeletons(token: str) -> tuple[str, ...]:
     out.update(skeleton(t) for name in _FORMAL.get(token, ()) for t in canonical_token(name))
     if "v" in token:
         out.add(skeleton(token.replace("v", "w")))
-    if token.startswith(("al", "el")) and len(token) > 5:
-        out.add(skeleton(token[2:]))
+    out.add(skeleton(without_article(token)))
     return tuple(sorted(out))
 
 
@@ -380,7 +379,7 @@ def _deletions(skel: str) -> tuple[str, ...]:
     in turn: a changed, missing or extra letter leaves two spellings with one of these in common."""
     if len(skel) <= MIN_KEY_LENGTH:
         return (skel,)
-    return (skel, *(skel[:i] + skel[i + 1 :] for i in range(len(skel))))
+    return (skel, *_one_out(skel))
 
 
 @lru_cache(maxsize=200_000)
