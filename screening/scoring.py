@@ -48,16 +48,8 @@ def aligned_ratio(left: str, right: str) -> float:
     >>> round(aligned_ratio("carlos hernandez ochoa yuan", "carlos hernandez juan ochoa"), 3)
     0.958
     """
-    a, b = left.split(), right.split()
-    if len(a) != len(b) or not a:
-        return 0.0
-    weight = [[len(x) + len(y) for y in b] for x in a]
-    sim = [[fuzz.ratio(x, y, processor=None) / 100.0 * weight[i][j] for j, y in enumerate(b)] for i, x in enumerate(a)]
-    best = 0.0
-    for perm in permutations(range(len(b))):
-        total = sum(weight[i][j] for i, j in enumerate(perm))
-        best = max(best, sum(sim[i][j] for i, j in enumerate(perm)) / total)
-    return best
+    n = len(left.split())
+    return float(aligned_ratios([left], [right], n)[0]) if n else 0.0
 
 
 def aligned_ratios(left: Sequence[str], right: Sequence[str], n: int, *, workers: int = 1) -> FloatArray:
@@ -149,25 +141,17 @@ def name_scores(
     # are not worth comparing again.
     near = best >= SECONDARY_GATE
     same = np.flatnonzero((best >= ALIGN_GATE) & (best < 1.0) & (ln == rn) & (ln >= 2) & (ln <= ALIGN_MAX_TOKENS))
-    if len(same):
-        for n in range(2, ALIGN_MAX_TOKENS + 1):
-            group = same[ln[same] == n]
-            for form in ("sorted", "plain"):
-                if form == "plain":
-                    # As written, where that differs from the canonical tokens ("yuan" and "juan").
-                    lp, rp, ls, rs = (
-                        left.arrays["plain"],
-                        right.arrays["plain"],
-                        left.arrays["sorted"],
-                        right.arrays["sorted"],
-                    )
-                    differs = (lp[li[group]] != ls[li[group]]) | (rp[ri[group]] != rs[ri[group]])
-                    group = group[differs.astype(np.bool_)]
-                if len(group):
-                    aligned = aligned_ratios(
-                        left.arrays[form][li[group]], right.arrays[form][ri[group]], n, workers=workers
-                    )
-                    best[group] = np.maximum(best[group], aligned)
+    lp, rp, ls, rs = left.arrays["plain"], right.arrays["plain"], left.arrays["sorted"], right.arrays["sorted"]
+    for n in range(2, ALIGN_MAX_TOKENS + 1):
+        group = same[ln[same] == n]
+        # As written too, where that differs from the canonical tokens ("yuan" and "juan").
+        written = group[((lp[li[group]] != ls[li[group]]) | (rp[ri[group]] != rs[ri[group]])).astype(np.bool_)]
+        for form, pairs in (("sorted", group), ("plain", written)):
+            if len(pairs):
+                aligned = aligned_ratios(
+                    left.arrays[form][li[pairs]], right.arrays[form][ri[pairs]], n, workers=workers
+                )
+                best[pairs] = np.maximum(best[pairs], aligned)
     # As they sound, transliteration variants compare equal ("Dzhesus" and "Jesus").
     sound = reachable("phonetic", np.flatnonzero(near & (best < 1.0)), PHONETIC_DISCOUNT)
     if len(sound):
