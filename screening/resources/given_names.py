@@ -6,6 +6,8 @@ variants are listed: a spelling that belongs to two different names stays as it 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Final
 
 from nicknames import NickNamer
@@ -247,6 +249,12 @@ def variant_map() -> dict[str, str]:
     return mapping
 
 
+@lru_cache(maxsize=1)
+def _nickname_table() -> Mapping[str, set[str]]:
+    """Each formal name of the open English nickname table with its nicknames, read once."""
+    return NickNamer().nickname_lookup
+
+
 def nickname_relations() -> dict[str, frozenset[str]]:
     """Every given name and nickname of the open English nickname table (``nicknames``,
     carltonnorthern/nicknames) mapped to the names it can stand for or be called: the formal names
@@ -254,7 +262,7 @@ def nickname_relations() -> dict[str, frozenset[str]]:
     that start with the same letter ("mike" ~ "michael", "micky"; "sandy" ~ "alexander", "sandra",
     not "al")."""
     related: dict[str, set[str]] = {}
-    for formal, nicks in NickNamer().nickname_lookup.items():
+    for formal, nicks in _nickname_table().items():
         for nick in nicks:
             related.setdefault(nick, set()).add(formal)
             related.setdefault(formal, set()).add(nick)
@@ -266,7 +274,7 @@ def formal_names() -> dict[str, frozenset[str]]:
     """Every nickname of the open English nickname table mapped to the formal names it stands for
     ("mike": michael, miguel, ...)."""
     formal: dict[str, set[str]] = {}
-    for name, nicks in NickNamer().nickname_lookup.items():
+    for name, nicks in _nickname_table().items():
         for nick in nicks:
             formal.setdefault(nick, set()).add(name)
     return {nick: frozenset(names) for nick, names in formal.items()}
