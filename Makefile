@@ -6,7 +6,8 @@ UV_VERSION := 0.13.9
 export GX_ANALYTICS_ENABLED := false
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
-.PHONY: setup demo test lint lock objectstore-start objectstore-stop bench clean
+.PHONY: setup browser demo test lint lock objectstore-start objectstore-stop bench clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 setup: $(VENV)/.installed
 
@@ -20,7 +21,13 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 demo: setup
 	$(VENV)/bin/interdict demo
 
-test: setup
+# Debian's Chromium, for the tests that open the published pages in a real headless browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the page tests"; \
+	  $(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null; }; }
+
+test: setup browser
 	$(PY) -m pytest
 
 lint: setup
@@ -28,7 +35,7 @@ lint: setup
 	$(VENV)/bin/mypy pipelines screening
 
 lock:
-	uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
 
 objectstore-start: setup
 	$(VENV)/bin/interdict objectstore start

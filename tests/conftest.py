@@ -80,3 +80,64 @@ def s3_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The session's shared local object store (see :func:`local_object_store`)."""
     with local_object_store(tmp_path_factory.mktemp("interdict-home")) as home:
         yield home
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (``make test`` installs it), or ``INTERDICT_CHROMIUM``."""
+    import shutil
+
+    return os.environ.get("INTERDICT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """A real headless Chromium driven by Playwright; skips where no Chromium is installed."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("no chromium on PATH (make test installs Debian's package)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture()
+def offline_page(browser: object) -> Iterator[object]:
+    """A page that may load only local content (file:, data:, blob:, loopback); every other request
+    is refused and recorded in ``page.external_requests``, so a test can assert the page needs no network."""
+    from urllib.parse import urlparse
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    external: list[str] = []
+
+    def route(r: object) -> None:
+        url = r.request.url  # type: ignore[attr-defined]
+        parsed = urlparse(url)
+        if parsed.scheme in ("file", "data", "blob", "about") or parsed.hostname in ("127.0.0.1", "localhost", "::1"):
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            external.append(url)
+            r.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", route)
+    page.external_requests = external
+    try:
+        yield page
+    finally:
+        context.close()
