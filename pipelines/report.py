@@ -90,7 +90,8 @@ def quarantine_report(quarantines: dict[str, pl.DataFrame]) -> pl.DataFrame:
     for dataset, frame in sorted(quarantines.items()):
         if frame.height == 0:
             continue
-        value_cols = [c for c in frame.columns if c not in {"_row", "rule", "reason"}]
+        # The provider's own columns only: not the reader's (_row, _problem) nor the rules' verdict.
+        value_cols = [c for c in frame.columns if not c.startswith("_") and c not in {"rule", "reason"}]
         frames.append(
             frame.select(
                 pl.lit(dataset).alias("dataset"),

@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import logging
 import os
-import re
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
 
 from expectations import DatasetSpec, SuiteContext, spec
+from pipelines.datadocs import render_data_docs as render_data_docs  # the published pages
 from pipelines.errors import ValidationFailed
 from screening.model import PARTY_SCHEMA, conform
 
@@ -550,53 +548,3 @@ def _swapped(frame: pl.DataFrame) -> pl.Expr:
     if "name" in frame.columns:
         return pl.col("name").cast(pl.String).str.contains(r"^[^,]+,\s*[^,]+$").fill_null(False)
     return pl.lit(False)
-
-
-# -- Great Expectations data docs -------------------------------------------------------------
-
-
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_CACHE_BUSTER = re.compile(r"\?d=\d{8}T\d{6}\.\d+Z")
-
-
-def _deterministic(page: str) -> str:
-    """The rendered page without what changes from one rendering to the next (random element ids,
-    a time-stamped asset URL), so that a re-run of a night publishes the same bytes."""
-    ids: dict[str, str] = {}
-    page = _UUID.sub(lambda m: ids.setdefault(m.group(0), f"block-{len(ids) + 1}"), page)
-    return _CACHE_BUSTER.sub("", page)
-
-
-def render_data_docs(results: dict[str, dict[str, Any]], out_dir: Path) -> Path:
-    """Render validation results (name -> ``ValidationResult.gx_results``) as Great Expectations
-    data docs pages in ``out_dir``: one ``<name>.html`` each and an ``index.html``. Returns the
-    index. Empty results (an extract refused before its suite ran) are listed, not rendered."""
-    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
-    from great_expectations.render.renderer.page_renderer import ValidationResultsPageRenderer
-    from great_expectations.render.view.view import DefaultJinjaPageView
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    renderer, view = ValidationResultsPageRenderer(), DefaultJinjaPageView()
-    items = []
-    for name, result in results.items():
-        safe = re.sub(r"[^\w.-]+", "_", name)
-        if not result:
-            items.append(f"<li>{html.escape(name)}: refused before validation</li>")
-            continue
-        loaded = ExpectationSuiteValidationResultSchema().load(result)
-        page: str = view.render(renderer.render(loaded))  # type: ignore[no-untyped-call]
-        (out_dir / f"{safe}.html").write_text(_deterministic(page), encoding="utf-8")
-        status = "passed" if result.get("success") else "failed"
-        stats = result.get("statistics", {})
-        items.append(
-            f'<li><a href="{html.escape(safe)}.html">{html.escape(name)}</a>: {status}, '
-            f"{stats.get('successful_expectations', '?')} of {stats.get('evaluated_expectations', '?')} "
-            "expectations met</li>"
-        )
-    index = out_dir / "index.html"
-    index.write_text(
-        "<!doctype html><html><head><meta charset='utf-8'><title>Data quality</title></head><body>"
-        f"<h1>Data quality</h1><ul>{''.join(items)}</ul></body></html>",
-        encoding="utf-8",
-    )
-    return index
