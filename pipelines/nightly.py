@@ -46,12 +46,13 @@ from pipelines.settings import PROJECT_ROOT, Settings
 from pipelines.sharding import merge_hits, shard_count, split
 from pipelines.storage import ObjectNotFound, ObjectStore
 from pipelines.validation import render_data_docs, to_parties, validate
-from screening import ScreeningConfig, prepare, screen
+from screening import ALGORITHM_VERSION, ScreeningConfig, prepare, screen
 from screening.model import Watchlist
 
 log = logging.getLogger(__name__)
 
 SNAPSHOT_META = "snapshot.json"
+EXTRA_TABLES = "extra_tables"
 SAMPLE_SOURCES = Path(__file__).resolve().parent / "lists" / "sources-samples.yml"
 _MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 
@@ -105,19 +106,42 @@ class Snapshot:
         tables = {t: pl.read_parquet(self.path / f"{t}.parquet") for t in Watchlist.TABLES}
         return Watchlist(**tables)
 
+    def table(self, name: str) -> pl.DataFrame | None:
+        """An extra table written with the snapshot (such as the register's ``ownership_flags``)."""
+        if name not in self.meta.get(EXTRA_TABLES, []):
+            return None
+        return pl.read_parquet(self.path / f"{name}.parquet")
+
+    @staticmethod
+    def files(meta: dict[str, Any]) -> list[str]:
+        """The snapshot folder's files: the watchlist tables, any extra tables, the meta last."""
+        tables = [*Watchlist.TABLES, *meta.get(EXTRA_TABLES, [])]
+        return [*(f"{t}.parquet" for t in tables), SNAPSHOT_META]
+
     @classmethod
     def write(
-        cls, folder: Path, watchlist: Watchlist, meta: dict[str, Any], work: ObjectStore, run_date: str
+        cls,
+        folder: Path,
+        watchlist: Watchlist,
+        meta: dict[str, Any],
+        work: ObjectStore,
+        run_date: str,
+        extra: dict[str, pl.DataFrame] | None = None,
     ) -> Snapshot:
         """Write the night's snapshot ``folder`` (atomically: a temporary folder, then a rename) and
-        publish it to the work bucket, for workers on other machines (see :meth:`fetch`)."""
+        publish it to the work bucket, for workers on other machines (see :meth:`fetch`). ``extra``
+        tables travel with it (name → frame)."""
+        extra = extra or {}
+        meta = {**meta, EXTRA_TABLES: sorted(extra)} if extra else meta
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         for table in Watchlist.TABLES:
             getattr(watchlist, table).write_parquet(tmp / f"{table}.parquet")
+        for name, frame in extra.items():
+            frame.write_parquet(tmp / f"{name}.parquet")
         (tmp / SNAPSHOT_META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
-        for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
+        for name in cls.files(meta):
             work.put_file(paths.snapshot_key(run_date, name, folder.name), tmp / name)
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
@@ -143,7 +167,7 @@ class Snapshot:
         # A copy left by an earlier attempt of the night must be the snapshot published now.
         if not local.exists() or local.read_bytes() != published:
             tmp = folder.with_name(f"{folder.name}.fetch-{time.time_ns()}")
-            for name in (*(f"{t}.parquet" for t in Watchlist.TABLES), SNAPSHOT_META):
+            for name in cls.files(json.loads(published)):
                 work.download(paths.snapshot_key(run_date, name, folder.name), tmp / name)
             shutil.rmtree(folder, ignore_errors=True)
             try:
@@ -436,7 +460,7 @@ def report_bank(
             "validation": snapshot.meta.get("validation"),
             "register": snapshot.meta.get("register"),
         },
-        "screening": {"thresholds": screening_config(settings).thresholds},
+        "screening": {"thresholds": screening_config(settings).thresholds, "algorithm": ALGORITHM_VERSION},
         "counts": {"parties_screened": parties_screened, "rows_quarantined": quarantine.height},
     }
     gx_results = json.loads(store.get_bytes(paths.stage_key(run_date, bank, "gx-results.json")))
@@ -446,6 +470,7 @@ def report_bank(
         bank=bank, bank_name=settings.config.bank(bank).name, run_date=run_date, hits=hits, parties=parties,
         watchlist=watchlist, quarantine=quarantine, validations=validations, manifest=manifest,
         extra_files={f"data-docs/{p.name}": p for p in sorted(docs.glob("*.html"))},
+        ownership=snapshot.table("ownership_flags"), inbox=reports.uri(paths.inbox_prefix(bank)),
     )
     delivered = deliver(night, reports, work / "report")
     quality = {d: {k: v.get(k) for k in ("rows_in", "rows_loaded", "rows_quarantined")} for d, v in validations.items()}

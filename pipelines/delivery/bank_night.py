@@ -5,7 +5,8 @@ The set, under ``<bank>/<run date>/`` in the reports bucket:
 
 | file | what it holds |
 | --- | --- |
-| ``summary.html`` | the readable summary: new and changed alerts first, counts, lists, chart, data quality |
+| ``summary.html`` | the analyst's work surface: every open alert with its evidence, filters, what to do next |
+| ``decisions-template.csv`` | tonight's open alerts as a decisions file to fill in and send back |
 | ``hits.parquet``, ``hits.csv`` | tonight's hits with delta, decision in force and fingerprints |
 | ``cleared.parquet``, ``cleared.csv`` | hits of the previous report that cleared tonight, and why |
 | ``decisions.parquet``, ``decisions.csv`` | the bank's decision register: every accepted decision so far |
@@ -27,7 +28,7 @@ from typing import Any, Final
 import polars as pl
 
 from pipelines import paths
-from pipelines.delivery import delta, dispositions, html
+from pipelines.delivery import alerts, delta, dispositions, html
 from pipelines.delivery.fingerprints import entry_fingerprints, party_fingerprints
 from pipelines.delivery.history import PublishedNight, previous_night, published_night
 from pipelines.delivery.retry import Backoff, retrying
@@ -56,6 +57,8 @@ class BankNight:
     validations: dict[str, Any]
     manifest: dict[str, Any]  # inputs, lists, screening, counts so far
     extra_files: dict[str, Path] = field(default_factory=dict)  # published as they are (data docs)
+    ownership: pl.DataFrame | None = None  # the register's flags behind OWNERSHIP entries, if any
+    inbox: str = ""  # where the bank sends its decision files (shown on the summary page)
 
 
 def _quality(parties: pl.DataFrame) -> Any:
@@ -191,6 +194,10 @@ def write(
     files.update(night.extra_files)
     for name, data in sorted(received.items()):
         put(RECEIVED + name, data)
+    open_alerts = hits.filter(pl.col("alert"))
+    template = alerts.decisions_template(open_alerts)
+    put("decisions-template.csv", template)
+    views = alerts.alert_views(open_alerts, night.hits, night.parties, night.watchlist, night.ownership)
     summary = html.NightSummary(
         bank=night.bank,
         bank_name=night.bank_name,
@@ -203,6 +210,10 @@ def write(
         lists=night.manifest.get("lists", {}),
         rejections=intake.rejected,
         quality=_quality(night.parties),
+        alerts=tuple(views),
+        screening=night.manifest.get("screening", {}),
+        template=template,
+        inbox=night.inbox,
     )
     put("summary.html", html.render(summary).encode("utf-8"))
     manifest = {

@@ -1,44 +1,97 @@
-"""The report set's readable summary page (``summary.html``): one self-contained HTML file with
-no scripts and no external resources, so it opens safely from a download folder.
+"""The report set's readable summary page (``summary.html``): the analyst's work surface for the
+night, one self-contained HTML file with no external resources, so it opens safely from a
+download folder or a presigned link on a network without internet access.
 
-It leads with what needs a reviewer — new and changed alerts — then counts, hits by list and
-programme, a score-distribution chart (inline SVG), cleared hits, review decisions, data quality
-and the list versions screened against. Its bytes depend only on the night's data, so a re-run
-gives the same page.
+It leads with what needs a reviewer: every alert still awaiting a decision, new ones first, each
+on one row with the names side by side (differing letters marked), the date of birth, country and
+identifiers of both sides (agreeing, conflicting or absent), and for a company flagged through
+the register its ownership chain. Possible ownership (reached only with the upper bounds of share
+bands) has its own section. Filters by delta, list and score band are one small inline script
+the page's Content-Security-Policy allows by hash; without scripts every row shows. A "what to do
+next" box offers the alerts as a decisions CSV to fill in and the command that sends it back.
+
+Then the screening settings in force, counts, hits by list and programme, a score histogram
+(inline SVG), decided and cleared hits, rejected decisions, data quality and list versions. Its
+bytes depend only on the night's data, so a re-run gives the same page.
 """
 
 from __future__ import annotations
 
-import json
+import base64
 import math
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any, Final
 
 import polars as pl
 
-_LEAD_COLUMNS: Final = (
-    "delta",
-    "change",
-    "score",
-    "party_role",
-    "party_id",
-    "party_name",
-    "list_source",
-    "entry_id",
-    "listed_name",
-    "programs",
-    "disposition",
-    "reason",
-)
-_MAX_ROWS: Final = 500
+from pipelines.delivery.alerts import AlertView, Attribute
+from pipelines.pages import esc, page, table
+
+_MAX_ROWS: Final = 2000
+_BANDS: Final = (("high", "0.95 – 1.00", 0.95), ("mid", "0.90 – 0.95", 0.90), ("low", "below 0.90", 0.0))
+_DELTA_LABEL: Final = {"new": "new", "changed": "changed", "unchanged": "carried over"}
+_STATUS_CLASS: Final = {
+    "agrees": "ok", "conflicts": "bad", "differs": "differs", "absent": "none", "not compared": "none",
+}
 _STYLE: Final = """
-body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:80em}
-h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left;
-vertical-align:top}th{background:#f4f4f4}td.n{text-align:right}.new{color:#b00;font-weight:bold}
-.changed{color:#b60}.muted{color:#777}.warn{background:#fff4e0;padding:.5em;border:1px solid #e8c080}
+.cards{display:flex;flex-wrap:wrap;gap:.7em;margin:.4em 0 1em}
+.card{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:.35em .8em;font-size:.9em}
+.card b{display:block;font-size:1.45em;line-height:1.2}.card.alert b{color:#a4161a}
+.next{background:#eef5ff;border:1px solid #9fbfe8;border-radius:6px;padding:.6em 1.1em;margin:1em 0}
+.next h2{border:0;margin:.3em 0}.next ol{margin:.3em 0 .5em 1.2em;padding:0}.next li{margin:.25em 0}
+a.button{display:inline-block;background:#1f5fa8;color:#fff;padding:.3em .8em;border-radius:4px;text-decoration:none}
+table.alerts{width:100%}table.alerts td{padding:.4em .55em}
+table.alerts td.who{min-width:14em}table.alerts td.entry{min-width:18em}
+.pname{font-weight:600;font-size:1.02em}mark{background:#ffe27a;color:inherit;padding:0 1px;border-radius:2px}
+.sub{color:#5b6470;font-size:.88em}.why{color:#4b5563;font-size:.86em;min-width:15em;max-width:24em}
+.pill.differs{background:#fff0d6;color:#7a4b00}
+.delta{font-weight:700}.delta.new{color:#b00020}.delta.changed{color:#b85c00}.delta.unchanged{color:#5b6470}
+.score{font-size:1.15em;font-weight:700;font-variant-numeric:tabular-nums}
+.band-high .score{color:#a4161a}.band-mid .score{color:#b85c00}.band-low .score{color:#5b6470}
+table.ids{margin:0;background:transparent;font-size:.88em}table.ids td{border:0;padding:.05em .5em .05em 0}
+table.ids td:first-child,table.ids td:last-child{white-space:nowrap}
+ol.chain{margin:.3em 0 0;padding-left:1.2em;font-size:.9em}ol.chain li{margin:.1em 0}
+.basis{font-weight:600}.basis.possible{color:#7a4b00}.basis.ownership,.basis.control{color:#a4161a}
+#filters{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:.5em .9em;margin:.5em 0}
+#filters fieldset{display:inline-block;border:0;margin:0 1.5em 0 0;padding:0}
+#filters legend{font-weight:600;padding:0;float:left;margin-right:.5em}#filters label{margin-right:.7em}
+.settings td,.settings th{padding:.2em .6em}
+#possible .score{color:#7a4b00}
 """
+_SCRIPT: Final = """(function () {
+  var bar = document.getElementById("filters");
+  if (!bar) { return; }
+  bar.hidden = false;
+  var all = Array.prototype.slice.call(document.querySelectorAll("tr[data-delta]"));
+  function chosen(name) {
+    var boxes = bar.querySelectorAll('input[name="' + name + '"]:checked');
+    return Array.prototype.map.call(boxes, function (box) { return box.value; });
+  }
+  function apply() {
+    var deltas = chosen("delta"), lists = chosen("list"), band = bar.querySelector("select[name=band]").value;
+    var shown = 0;
+    all.forEach(function (row) {
+      var keep = deltas.indexOf(row.getAttribute("data-delta")) >= 0 &&
+        lists.indexOf(row.getAttribute("data-list")) >= 0 &&
+        (band === "all" || row.getAttribute("data-band") === band);
+      row.hidden = !keep;
+      if (keep) { shown += 1; }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-shown-of]"), function (out) {
+      var rows = document.querySelectorAll("#" + out.getAttribute("data-shown-of") + " tr[data-delta]");
+      var visible = Array.prototype.filter.call(rows, function (row) { return !row.hidden; }).length;
+      out.textContent = visible + " of " + rows.length + " shown";
+    });
+    document.getElementById("shown").textContent = shown + " of " + all.length + " alerts shown";
+  }
+  bar.addEventListener("change", apply);
+  bar.querySelector("button[name=reset]").addEventListener("click", function () {
+    Array.prototype.forEach.call(bar.querySelectorAll("input[type=checkbox]"), function (box) { box.checked = true; });
+    bar.querySelector("select[name=band]").value = "all";
+    apply();
+  });
+  apply();
+})();"""
 
 
 @dataclass(frozen=True)
@@ -57,20 +110,10 @@ class NightSummary:
     decisions: dict[str, Any] = field(default_factory=dict)
     rejections: pl.DataFrame | None = None
     quality: Any = None
-
-
-def _table(rows: list[list[Any]], header: list[str], numeric: set[int] | None = None) -> str:
-    numeric = numeric or set()
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = []
-    for row in rows:
-        cells = []
-        for i, value in enumerate(row):
-            text = "" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
-            cls = ' class="n"' if i in numeric else f' class="{escape(text)}"' if text in {"new", "changed"} else ""
-            cells.append(f"<td{cls}>{escape(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+    alerts: tuple[AlertView, ...] = ()  # one per alert row of ``hits``, in its order
+    screening: dict[str, Any] = field(default_factory=dict)  # thresholds, algorithm
+    template: bytes = b""  # the alerts as a decisions CSV to fill in
+    inbox: str = ""  # where decision files go
 
 
 def score_chart(scores: list[float], *, width: int = 560, height: int = 160, step: float = 0.025) -> str:
@@ -128,35 +171,237 @@ def _by(hits: pl.DataFrame, column: str) -> list[list[Any]]:
     return [list(r) for r in grouped.iter_rows()]
 
 
+def band(score: float) -> str:
+    """The score band a filter selects on: high (0.95 and above), mid (0.90 to 0.95) or low."""
+    return next(name for name, _, floor in _BANDS if score >= floor)
+
+
+def _attribute_rows(attributes: tuple[Attribute, ...]) -> str:
+    rows = []
+    for a in attributes:
+        status = esc(a.status) + (f" ({esc(a.note)})" if a.note else "")
+        rows.append(
+            f"<tr><td class=sub>{esc(a.label)}</td><td>{esc(a.party or '—')}</td>"
+            f"<td>{esc(a.listed or '—')}</td>"
+            f'<td><span class="pill {_STATUS_CLASS.get(a.status, "none")}">{status}</span></td></tr>'
+        )
+    return (
+        '<table class="ids"><tr><td></td><td class=sub>bank</td><td class=sub>list</td><td></td></tr>'
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def _alert_row(view: AlertView, *, shares: bool = False) -> str:
+    hit = view.hit
+    score = float(hit["score"])
+    delta = str(hit.get("delta") or "new")
+    change = f'<div class="sub">{esc(str(hit["change"]).replace(";", ", "))}</div>' if hit.get("change") else ""
+    stale = (
+        '<div class="sub">earlier decision no longer in force: '
+        f"{esc(hit.get('disposition'))} by {esc(hit.get('reviewer'))}</div>"
+        if hit.get("disposition_stale")
+        else ""
+    )
+    previous = f'<div class="sub">was {float(hit["previous_score"]):.3f}</div>' if hit.get("previous_score") else ""
+    who = (
+        f'<div class="pname">{view.party_marked}</div>'
+        f'<div class="sub">{esc(hit.get("party_role"))} · {esc(hit.get("party_id"))}</div>'
+    )
+    entry = [f'<div class="pname">{view.listed_marked}</div>']
+    if hit.get("listed_name") and hit.get("listed_name") != hit.get("matched_name"):
+        entry.append(f'<div class="sub">listed as {esc(hit["listed_name"])}</div>')
+    entry.append(f'<div class="sub">{esc(hit.get("list_source"))} {esc(hit.get("entry_id"))}')
+    if view.ownership is None and hit.get("programs"):
+        entry.append(f" · {esc(hit['programs'])}")
+    entry.append("</div>")
+    if hit.get("also_listed_by"):
+        entry.append(f'<div class="sub">also listed: {esc(hit["also_listed_by"])}</div>')
+    owned = view.ownership
+    if owned is not None:
+        entry.append(f'<div class="basis {esc(owned.basis)}">{esc(owned.label)}</div>')
+        if shares:
+            established = "—" if owned.established_share is None else f"{owned.established_share:g} %"
+            possible = "—" if owned.possible_share is None else f"up to {owned.possible_share:g} %"
+            entry.append(
+                f'<div class="sub">established share held by listed parties: <b>{esc(established)}</b>; '
+                f"possible share: <b>{esc(possible)}</b></div>"
+            )
+        if owned.chain:
+            entry.append('<ol class="chain">' + "".join(f"<li>{esc(step)}</li>" for step in owned.chain) + "</ol>")
+    return (
+        f'<tr class="band-{band(score)}" data-delta="{esc(delta)}" data-list="{esc(hit.get("list_source"))}" '
+        f'data-band="{band(score)}" data-uid="{esc(hit.get("uid"))}" data-record="{esc(hit.get("record_id"))}">'
+        f'<td><span class="delta {esc(delta)}">{esc(_DELTA_LABEL.get(delta, delta))}</span>{change}{stale}</td>'
+        f'<td class="n"><span class="score">{score:.3f}</span>{previous}</td>'
+        f'<td class="who">{who}</td><td class="entry">{"".join(entry)}</td>'
+        f"<td>{_attribute_rows(view.attributes)}</td>"
+        f'<td class="why">{esc(hit.get("reason"))}</td></tr>'
+    )
+
+
+def _alert_table(views: list[AlertView], table_id: str, *, shares: bool = False) -> str:
+    head = (
+        "<thead><tr><th>delta</th><th class=n>score</th><th>bank's party</th><th>list entry</th>"
+        "<th>date of birth, country, identifier</th><th>why it matched</th></tr></thead>"
+    )
+    rows = "".join(_alert_row(v, shares=shares) for v in views[:_MAX_ROWS])
+    more = (
+        f'<p class="muted">First {_MAX_ROWS} of {len(views)}; every alert is in <code>hits.csv</code> and in the '
+        "decisions template.</p>"
+        if len(views) > _MAX_ROWS
+        else ""
+    )
+    return f'<table class="alerts" id="{table_id}">{head}<tbody>{rows}</tbody></table>{more}'
+
+
+def _filters(views: tuple[AlertView, ...]) -> str:
+    deltas = [d for d in _DELTA_LABEL if any(v.hit.get("delta") == d for v in views)]
+    lists = sorted({str(v.hit.get("list_source")) for v in views})
+    boxes_delta = "".join(
+        f'<label><input type="checkbox" name="delta" value="{esc(d)}" checked> {esc(_DELTA_LABEL[d])}</label>'
+        for d in deltas
+    )
+    boxes_list = "".join(
+        f'<label><input type="checkbox" name="list" value="{esc(x)}" checked> {esc(x)}</label>' for x in lists
+    )
+    options = '<option value="all">all scores</option>' + "".join(
+        f'<option value="{name}">{esc(label)}</option>' for name, label, _ in _BANDS
+    )
+    return (
+        '<form id="filters" hidden>'
+        f"<fieldset><legend>delta</legend>{boxes_delta}</fieldset>"
+        f"<fieldset><legend>list</legend>{boxes_list}</fieldset>"
+        f'<fieldset><legend>score</legend><select name="band">{options}</select></fieldset>'
+        '<button type="button" name="reset">show all</button> <output id="shown" class="sub"></output></form>'
+    )
+
+
+def _what_next(s: NightSummary, open_alerts: int) -> str:
+    file_name = f"decisions-{s.bank}-{s.run_date}.csv"
+    href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(s.template).decode("ascii")
+    inbox = f" (it lands in <code>{esc(s.inbox)}</code>)" if s.inbox else ""
+    return (
+        '<section class="next" id="next"><h2>What to do next</h2><ol>'
+        f"<li>Review the {open_alerts} alert(s) below: a hit is a suspicion, not a finding. The names are side by "
+        "side with their differing letters marked; the date of birth, country and identifier say whether the "
+        "bank's data and the list agree.</li>"
+        f'<li>Download the alerts as a decisions file: <a class="button" id="template" download="{esc(file_name)}" '
+        f'href="{href}">decisions template (CSV)</a> (also in the report set as <code>decisions-template.csv</code>). '
+        "For each alert you have decided, fill in <code>decision</code> (<code>true_match</code> or "
+        "<code>false_positive</code>), <code>reviewer</code> and <code>reason</code> (optionally "
+        "<code>decided_at</code>, an ISO date or time); delete the rows you have not decided yet. Leave "
+        "<code>record_id</code> and <code>uid</code> as they are; other columns are ignored.</li>"
+        f"<li>Send it back: <code>interdict reports submit --bank {esc(s.bank)} {esc(file_name)}</code>{inbox}.</li>"
+        "<li>The next night applies it: a false positive stops alerting until the party's data or the list entry "
+        "changes; a true match stays on the page as confirmed. Rows that cannot be applied come back in that "
+        "night's <code>rejections.csv</code>, with the reason.</li></ol></section>"
+    )
+
+
+def _settings(s: NightSummary) -> str:
+    thresholds = s.screening.get("thresholds") or {}
+    cells = "".join(f"<td class=n>{esc(f'{float(v):.2f}')}</td>" for v in thresholds.values())
+    heads = "".join(f"<th class=n>{esc(k)}</th>" for k in thresholds)
+    algorithm = s.screening.get("algorithm") or "—"
+    snapshot = str(s.lists.get("snapshot_sha256") or "")
+    return (
+        f'<p>Matching algorithm <code id="algorithm">{esc(algorithm)}</code>; lists snapshot '
+        f"<code>{esc(snapshot[:12])}</code>. A party and list entry become a hit at or above the threshold of the "
+        "party's type:</p>"
+        + (f'<table class="settings" id="thresholds"><tr>{heads}</tr><tr>{cells}</tr></table>' if thresholds else "")
+    )
+
+
+def _quality(quality: Any) -> str:
+    if not isinstance(quality, dict) or not quality:
+        return ""
+
+    def share(key: str) -> str:
+        value = quality.get(f"share_{key}")
+        return "—" if value is None else f"{100 * float(value):.1f} %"
+
+    types = ", ".join(f"{k} {v}" for k, v in (quality.get("entity_types") or {}).items())
+    scripts = ", ".join(f"{k} {v}" for k, v in (quality.get("scripts") or {}).items())
+    rows: list[list[object]] = [
+        ["parties screened", quality.get("rows"), "", types],
+        ["persons with a date of birth", quality.get("persons_with_dob"), share("persons_with_dob"),
+         "of the persons: confirms or rules out a name match"],
+        ["persons with a nationality", quality.get("persons_with_nationality"), share("persons_with_nationality"),
+         "of the persons"],
+        ["names in a non-Latin script", quality.get("non_latin_names"), share("non_latin_names"), scripts],
+        ["names that look swapped", quality.get("swapped_looking_names"), share("swapped_looking_names"),
+         f"checked on {quality.get('swapped_check', '')}"],
+    ]
+    return "<h3>What limits screening quality</h3>" + table(rows, ["", "parties", "share", "note"], numeric={1, 2})
+
+
 def render(s: NightSummary) -> str:
     hits = s.hits
     counts = s.counts
-    lead = hits.filter(pl.col("alert") & pl.col("delta").is_in(["new", "changed"]))
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>Interdict — {escape(s.bank_name)} — {escape(s.run_date)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>Sanctions screening — {escape(s.bank_name)} ({escape(s.bank)}) — night of {escape(s.run_date)}</h1>",
-        "<p>Compared with "
-        + (f"the report of {escape(s.previous_night)}" if s.previous_night else "no earlier report (first night)")
-        + ". A hit is a suspicion to review, not a finding. The complete list is in <code>hits.csv</code> / "
-        "<code>hits.parquet</code>; every file's hash is in <code>manifest.json</code>.</p>",
-        f"<h2>New and changed alerts ({lead.height})</h2>",
+    views = list(s.alerts)
+    review = [v for v in views if not v.possible_ownership]
+    possible = [v for v in views if v.possible_ownership]
+    by_delta = {d: sum(1 for v in views if v.hit.get("delta") == d) for d in _DELTA_LABEL}
+    compared = f"the report of {esc(s.previous_night)}" if s.previous_night else "no earlier report (first night)"
+    heading = (
+        f"<h1>Sanctions screening — {esc(s.bank_name)} ({esc(s.bank)})</h1>"
+        f"<p>Night of {esc(s.run_date)} · compared with {compared}</p>"
+    )
+    cards = [
+        ("alert", len(views), "alerts awaiting a decision"),
+        ("", by_delta["new"], "new tonight"),
+        ("", by_delta["changed"], "changed"),
+        ("", by_delta["unchanged"], "carried over"),
+        ("", counts.get("confirmed", 0), "confirmed true matches"),
+        ("", counts.get("suppressed", 0), "suppressed false positives"),
+        ("", counts.get("cleared", 0), "cleared since last report"),
     ]
-    if lead.height:
-        cols: list[str] = [c for c in _LEAD_COLUMNS if c in lead.columns]
-        rows = [list(r) for r in lead.select(cols).head(_MAX_ROWS).iter_rows()]
-        out.append(_table(rows, cols, {cols.index("score")}))
-        if lead.height > _MAX_ROWS:
-            out.append(f'<p class="muted">First {_MAX_ROWS} of {lead.height}; see hits.csv.</p>')
-    else:
-        out.append("<p>None tonight.</p>")
+    out = [
+        '<div class="cards">'
+        + "".join(f'<div class="card {c}"><b>{esc(n)}</b>{esc(label)}</div>' for c, n, label in cards)
+        + "</div>"
+    ]
     if counts.get("decisions_rejected"):
         out.append(
-            f'<p class="warn">{counts["decisions_rejected"]} review decision(s) were rejected; '
-            "see <code>rejections.csv</code>.</p>"
+            f'<p class="warn">{esc(counts["decisions_rejected"])} review decision(s) were rejected; see '
+            "<code>rejections.csv</code> and the section below.</p>"
         )
+    out.append(_what_next(s, len(views)))
+    out.append("<h2>Screening settings in force</h2>" + _settings(s))
+
+    out.append(
+        f'<h2 id="alerts-heading">Alerts awaiting a decision ({len(review)}) '
+        f'<span class="sub" data-shown-of="alerts"></span></h2>'
+    )
+    out.append(
+        '<p class="muted">New first, then changed, then those carried over from earlier nights; best score first. '
+        "Letters that differ between the bank's name and the list's are marked.</p>"
+    )
+    if views:
+        out.append(_filters(s.alerts))
+    out.append(_alert_table(review, "alerts") if review else "<p>None tonight.</p>")
+    if possible:
+        out.append(
+            f'<h2 id="possible-heading">Possible ownership — awaiting a decision ({len(possible)}) '
+            f'<span class="sub" data-shown-of="possible"></span></h2>'
+        )
+        out.append(
+            '<p class="muted">Companies that listed parties could own 50 % or more only if the upper bounds of the '
+            "register's share bands are taken: not established as blocked. Check the actual shareholdings.</p>"
+        )
+        out.append(_alert_table(possible, "possible", shares=True))
+
+    decided = hits.filter(~pl.col("alert")) if "alert" in hits.columns else hits.clear()
+    out.append(f"<h2>Decided hits ({decided.height})</h2>")
+    if decided.height:
+        cols = ["disposition", "reviewer", "decided_at", "party_name", "list_source", "entry_id", "score",
+                "disposition_reason"]
+        rows = [list(r) for r in decided.select(cols).head(_MAX_ROWS).iter_rows()]
+        out.append(table(rows, ["decision", "reviewer", "decided", "party", "list", "entry", "score", "reason"],
+                         numeric={6}))
+    else:
+        out.append("<p>None: no decision is in force on tonight's hits.</p>")
 
     out.append("<h2>Counts</h2>")
     labels = [
@@ -176,12 +421,12 @@ def render(s: NightSummary) -> str:
         ("decisions_accepted", "decisions accepted"),
         ("decisions_rejected", "decisions rejected"),
     ]
-    out.append(_table([[label, counts.get(key, 0)] for key, label in labels], ["", "count"], {1}))
+    out.append(table([[label, counts.get(key, 0)] for key, label in labels], ["", "count"], numeric={1}))
 
     out.append("<h2>Hits by list</h2>")
-    out.append(_table(_by(hits, "list_source"), ["list", "hits", "alerts", "new"], {1, 2, 3}))
+    out.append(table(_by(hits, "list_source"), ["list", "hits", "alerts", "new"], numeric={1, 2, 3}))
     out.append("<h2>Hits by programme</h2>")
-    out.append(_table(_by(hits, "programs"), ["programme", "hits", "alerts", "new"], {1, 2, 3}))
+    out.append(table(_by(hits, "programs"), ["programme", "hits", "alerts", "new"], numeric={1, 2, 3}))
     out.append("<h2>Score distribution</h2>")
     out.append(score_chart(hits["score"].to_list()))
 
@@ -189,34 +434,39 @@ def render(s: NightSummary) -> str:
     if s.cleared.height:
         cols = ["cleared_reason", "party_role", "party_id", "party_name", "list_source", "entry_id", "score"]
         rows = [list(r) for r in s.cleared.select(cols).head(_MAX_ROWS).iter_rows()]
-        out.append(_table(rows, ["why", *cols[1:-1], "last score"], {6}))
+        out.append(table(rows, ["why", *cols[1:-1], "last score"], numeric={6}))
     else:
         out.append("<p>None.</p>")
 
     if s.rejections is not None and s.rejections.height:
         out.append(f"<h2>Rejected review decisions ({s.rejections.height})</h2>")
         cols = ["received_file", "line", "record_id", "uid", "decision", "problem"]
-        out.append(_table([list(r) for r in s.rejections.select(cols).head(_MAX_ROWS).iter_rows()], cols))
+        out.append(table([list(r) for r in s.rejections.select(cols).head(_MAX_ROWS).iter_rows()], cols))
 
     out.append("<h2>Data quality</h2>")
     dq_rows = []
     for dataset, v in sorted(s.validations.items()):
-        rules = ", ".join(f"{k}: {n}" for k, n in sorted((v.get("rules") or {}).items())) or "—"
+        rules = ", ".join(f"{k} {n}" for k, n in sorted((v.get("rules") or {}).items())) or "—"
         dq_rows.append([dataset, v.get("rows_in"), v.get("rows_loaded"), v.get("rows_quarantined"), rules])
-    out.append(_table(dq_rows, ["dataset", "rows in", "loaded", "quarantined", "failed rules"], {1, 2, 3}))
-    if s.quality is not None:
-        out.append("<pre>" + escape(json.dumps(s.quality, indent=2, sort_keys=True, default=str)) + "</pre>")
+    out.append(table(dq_rows, ["dataset", "rows in", "loaded", "quarantined", "rows failing, by rule"],
+                     numeric={1, 2, 3}))
+    out.append(_quality(s.quality))
     out.append(
-        '<p class="muted">Quarantined rows, with the reason, are in <code>quarantine.csv</code>; the '
-        "rule results in <code>validation.json</code>.</p>"
+        '<p class="muted">Quarantined rows, with their original values and the reason, are in '
+        '<code>quarantine.csv</code>; every rule\'s result is in <a href="data-docs/index.html">the data docs</a> '
+        "and <code>validation.json</code>.</p>"
     )
 
     out.append("<h2>List versions</h2>")
-    out.append(f"<p>Snapshot <code>{escape(str(s.lists.get('snapshot_sha256', '')))}</code></p>")
+    out.append(f"<p>Snapshot <code>{esc(s.lists.get('snapshot_sha256', ''))}</code></p>")
     src_rows = [
         [x.get("list_source"), x.get("file"), x.get("format"), x.get("entries"), x.get("sha256")]
         for x in s.lists.get("sources", [])
     ]
-    out.append(_table(src_rows, ["list", "file", "format", "entries", "SHA-256"], {3}))
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    out.append(table(src_rows, ["list", "file", "format", "entries", "SHA-256"], numeric={3}))
+    out.append(
+        '<p class="muted">The complete hits are in <code>hits.csv</code> / <code>hits.parquet</code>; every file\'s '
+        "hash is in <code>manifest.json</code>.</p>"
+    )
+    title = f"Interdict — {s.bank_name} — {s.run_date}"
+    return page(title, "\n".join(out), style=_STYLE, script=_SCRIPT if views else None, heading=heading)

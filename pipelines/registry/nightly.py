@@ -148,7 +148,10 @@ def _screen(
     meta["entries"] = {**base.meta.get("entries", {}), "OWNERSHIP": derived.entries.height}
     out = settings.run_dir(run_date) / "watchlist-ownership"
     work_store = ObjectStore.open(settings, settings.config.buckets.work)
-    Snapshot.write(out, Watchlist.concat([base.watchlist(), derived]), meta, work_store, run_date)
+    Snapshot.write(
+        out, Watchlist.concat([base.watchlist(), derived]), meta, work_store, run_date,
+        extra={"ownership_flags": flags},
+    )
     log.info(
         "register %s: %d companies, %d edges, %d flagged %s, %d quarantined in %.1fs -> %s",
         run_date, result.companies, result.edges, flags.height, result.flagged, result.quarantined,
