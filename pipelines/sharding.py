@@ -15,8 +15,8 @@ import logging
 import math
 import multiprocessing
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Final
 
 import polars as pl
@@ -104,18 +104,30 @@ def screen_sharded(
     *,
     shards: int = 1,
     workers: int = 1,
+    piece_parties: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> pl.DataFrame:
     """Screen ``parties`` in ``shards`` slices with ``workers`` processes; merged, ordered hits.
 
     The result is the same for every ``shards`` and ``workers``. With several workers each process
-    normalises the watchlist once and gives rapidfuzz an equal share of the cores.
+    normalises the watchlist once and gives rapidfuzz an equal share of the cores. With
+    ``piece_parties`` each shard is screened in pieces of at most that many parties, and
+    ``progress`` is called with each piece's party count as it finishes (the hits are the same).
     """
     if workers < 1:
         raise ValueError(f"workers must be positive, got {workers}")
     pieces = split(parties, shards)
+    if piece_parties:
+        pieces = [p for shard in pieces for p in split(shard, shard_count(shard.height, piece_parties))]
+
+    def done(piece: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
+        if progress is not None:
+            progress(piece.height)
+        return hits
+
     if workers == 1:
         prepared = prepare(watchlist, config)
-        return merge_hits([screen(p, prepared, config) for p in pieces])
+        return merge_hits([done(p, screen(p, prepared, config)) for p in pieces])
     cores = os.cpu_count() or 1
     per_worker = dataclasses.replace(config, workers=max(1, cores // workers))
     context = multiprocessing.get_context("spawn")
@@ -125,6 +137,7 @@ def screen_sharded(
         initializer=_init_worker,
         initargs=(watchlist, per_worker),
     ) as pool:
-        results = list(pool.map(_screen_in_worker, pieces))
+        futures = {pool.submit(_screen_in_worker, p): p for p in pieces}
+        results = [done(futures[f], f.result()) for f in as_completed(futures)]
     log.info("screened %d parties in %d shards with %d processes", parties.height, shards, workers)
     return merge_hits(results)

@@ -15,6 +15,8 @@ from pipelines.errors import InterdictError
 COMMANDS = (
     "pipelines.cli.sample",
     "pipelines.cli.screen",
+    "pipelines.cli.check",
+    "pipelines.cli.serve",
     "pipelines.cli.lists",
     "pipelines.cli.validate",
     "pipelines.cli.ownership",
@@ -22,22 +24,32 @@ COMMANDS = (
     "pipelines.cli.objectstore",
     "pipelines.cli.nightly",
 )
+# Commands whose module is imported alone when they are run, so that they start quickly (the
+# other modules import the whole pipeline); any other command builds the full parser.
+QUICK = {"check": "pipelines.cli.check", "serve": "pipelines.cli.serve"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interdict",
         description="Screen bank customers, payments and company registers against sanctions lists.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in modules:
         importlib.import_module(name).register(sub)
     return parser
 
 
+def _command(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv``: its first argument that is not an option."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    quick = QUICK.get(_command(argv) or "")
+    parser = build_parser((quick,) if quick else COMMANDS)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

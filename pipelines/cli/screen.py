@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import time
 from pathlib import Path
 
 import polars as pl
 
+from pipelines.cli.progress import Progress, library_logs, status
 from pipelines.errors import InputError
 from pipelines.extracts import read_extract
-from pipelines.lists import load_directory
+from pipelines.lists import LoadedLists, load_directory
 from pipelines.sharding import screen_sharded
 from pipelines.tables import write_table
 from pipelines.validation import to_parties, validate_parties
 from screening import ScreeningConfig
 from screening.model import ENTITY_TYPES
 
-log = logging.getLogger(__name__)
-
 REQUIRED = ("record_id", "name", "entity_type")
-OUTPUT_COLUMNS = ("record_id", "list_source", "entry_id", "score", "matched_name", "explanation")
+# The core output columns. Scripts read them by position: new columns go at the end.
+OUTPUT_COLUMNS = ("record_id", "list_source", "entry_id", "score", "matched_name", "explanation", "party_name")
+OUTPUT_SUFFIXES = (".csv", ".parquet")
+# Parties screened per piece: how often the progress moves (the hits do not depend on it).
+PIECE_PARTIES = 10_000
+_SHOWN_PROBLEMS = 5
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +34,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Screen PARTIES (CSV or Parquet with record_id, name, entity_type and optional dob, "
         "country, id_number, gender) against every list file in DIR (formats detected by content). "
         "Writes one row per (record_id, list entry) at or above the threshold to HITS (CSV or Parquet "
-        "by extension).",
+        "by extension): record_id, list_source, entry_id, score, matched_name, explanation, party_name. "
+        "Rows that cannot be screened go to HITS.rejected.csv with the reason; list records that could "
+        "not be read cleanly to HITS.list-problems.csv. Progress goes to standard error, the summary to "
+        "standard output.",
     )
     parser.add_argument("parties", type=Path, metavar="PARTIES")
     parser.add_argument("--lists", type=Path, required=True, metavar="DIR", help="folder of list files")
@@ -55,6 +61,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--workers", type=int, default=1, metavar="M", help="screen the shards with M processes (default 1)"
     )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress, only the closing summary")
     parser.set_defaults(func=run)
 
 
@@ -67,28 +74,101 @@ def read_parties(path: Path) -> pl.DataFrame:
     return read_extract(path, "parties")
 
 
-def run(args: argparse.Namespace) -> int:
-    started = time.monotonic()
-    parties = read_parties(args.parties)
-    loaded = load_directory(args.lists)
+def check_arguments(args: argparse.Namespace) -> dict[str, float]:
+    """Everything that can be checked before any work: refused at once, naming the argument."""
+    if args.out.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise InputError(args.out, f"--out must end in .csv or .parquet, not {args.out.suffix or 'nothing'!r}")
+    if args.out.is_dir():
+        raise InputError(args.out, "--out is a folder: give a file name ending in .csv or .parquet")
+    if args.shards < 1 or args.workers < 1:
+        raise InputError(args.parties, "--shards and --workers must be at least 1")
+    if not args.parties.is_file():
+        raise InputError(args.parties, "no such file")
+    if not args.lists.is_dir():
+        raise InputError(args.lists, "--lists must be a folder of list files")
     thresholds = {t: v for t in ENTITY_TYPES if (v := getattr(args, f"threshold_{t}".replace("-", "_"))) is not None}
+    try:
+        ScreeningConfig(thresholds=thresholds)
+    except ValueError as exc:
+        raise InputError(args.out, f"threshold: {exc}") from None
+    return thresholds
+
+
+def skipped_files(folder: Path, loaded: LoadedLists) -> list[Path]:
+    """Files under ``folder`` that were not read as part of any list (hidden files aside)."""
+    used = {s.path.resolve() for s in loaded.sources}
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    return sorted(p for p in files if p.resolve() not in used)
+
+
+def _sibling(out: Path, suffix: str) -> Path:
+    return out.with_name(out.name + suffix)
+
+
+def run(args: argparse.Namespace) -> int:
+    with library_logs(args.verbose, "great_expectations"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    quiet = bool(args.quiet)
+    thresholds = check_arguments(args)
     config = ScreeningConfig(thresholds=thresholds)
+
+    status(f"reading {args.parties}", quiet=quiet)
+    parties = read_parties(args.parties)
+    if parties.height == 0:
+        raise InputError(args.parties, "no records: the file has a header but no rows")
+    status(f"reading the lists in {args.lists}", quiet=quiet)
+    loaded = load_directory(args.lists)
+    skipped = skipped_files(args.lists, loaded)
+    status(f"checking {parties.height:,} rows (data-quality rules)", quiet=quiet)
     result = validate_parties(parties, source=str(args.parties))
     clean = to_parties(result.clean, "parties")
     rejected = result.quarantine
-    if args.shards < 1 or args.workers < 1:
-        raise InputError(args.parties, "--shards and --workers must be at least 1")
-    hits = screen_sharded(clean, loaded.watchlist, config, shards=args.shards, workers=args.workers)
+
+    with Progress(clean.height, "screening", "parties", quiet=quiet) as progress:
+        hits = screen_sharded(
+            clean,
+            loaded.watchlist,
+            config,
+            shards=args.shards,
+            workers=args.workers,
+            piece_parties=PIECE_PARTIES,
+            progress=progress.advance,
+        )
     if not args.all_columns:
         hits = hits.select(OUTPUT_COLUMNS)
     write_table(hits, args.out)
+
+    rejected_path = _sibling(args.out, ".rejected.csv")
+    problems_path = _sibling(args.out, ".list-problems.csv")
+    for stale in (rejected_path, problems_path):
+        stale.unlink(missing_ok=True)  # an earlier run's file would be taken for tonight's
     if rejected.height:
-        rejected.with_columns(pl.col(pl.List(pl.String)).list.join("|")).write_csv(
-            args.out.with_name(args.out.name + ".rejected.csv")
-        )
-    print(f"{parties.height} rows in, {clean.height} screened, {rejected.height} rejected")
+        rejected.with_columns(pl.col(pl.List(pl.String)).list.join("|")).write_csv(rejected_path)
+    if loaded.problems.height:
+        loaded.problems.write_csv(problems_path)
+
+    seconds = time.monotonic() - started
+    where = f" -> {rejected_path} (each row with its reason)" if rejected.height else ""
+    print(f"{parties.height} rows in, {clean.height} screened, {rejected.height} rejected{where}")
+    per_list = ", ".join(f"{k} {v}" for k, v in loaded.entries_per_source().items())
+    files = len({s.path for s in loaded.sources})
+    print(f"{len(loaded.watchlist)} list entries from {files} file(s) in {args.lists} ({per_list})")
+    if loaded.problems.height:
+        print(f"{loaded.problems.height} list record(s) could not be read cleanly -> {problems_path}:")
+        for row in loaded.problems.head(_SHOWN_PROBLEMS).iter_rows(named=True):
+            print(f"  {row['list_source']} {row['entry_id'] or ''} ({row['location']}): {row['problem']}")
+        if loaded.problems.height > _SHOWN_PROBLEMS:
+            print(f"  … and {loaded.problems.height - _SHOWN_PROBLEMS} more")
+    if skipped:
+        names = ", ".join(str(p.relative_to(args.lists)) for p in skipped[:10])
+        more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+        print(f"warning: skipped {len(skipped)} file(s) in {args.lists} that are not sanctions lists: {names}{more}")
+    rate = f", {clean.height / seconds:,.0f} parties/s" if seconds > 0 else ""
     print(
-        f"{len(loaded.watchlist)} list entries, {hits.height} hits for "
-        f"{hits['record_id'].n_unique()} parties -> {args.out} ({time.monotonic() - started:.1f}s)"
+        f"{hits.height} hits for {hits['record_id'].n_unique()} parties -> {args.out} ({seconds:.1f}s{rate})"
     )
     return 0

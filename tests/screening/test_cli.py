@@ -28,7 +28,10 @@ def test_screen_writes_hits_and_rejected_rows(tmp_path: Path, capsys: pytest.Cap
     printed = capsys.readouterr().out
     assert "3 rows in, 2 screened, 1 rejected" in printed
     hits = pl.read_csv(out, infer_schema=False)
-    assert hits.columns == ["record_id", "list_source", "entry_id", "score", "matched_name", "explanation"]
+    # The core columns keep their positions; the party's name comes last.
+    assert hits.columns == [
+        "record_id", "list_source", "entry_id", "score", "matched_name", "explanation", "party_name"]
+    assert hits["party_name"].to_list() == [listed.lower()] * hits.height
     assert set(hits["record_id"].to_list()) == {"1"}
     assert (tmp_path / "hits.csv.rejected.csv").exists()
 
