@@ -470,7 +470,8 @@ def report_bank(
         bank=bank, bank_name=settings.config.bank(bank).name, run_date=run_date, hits=hits, parties=parties,
         watchlist=watchlist, quarantine=quarantine, validations=validations, manifest=manifest,
         extra_files={f"data-docs/{p.name}": p for p in sorted(docs.glob("*.html"))},
-        ownership=snapshot.table("ownership_flags"), inbox=reports.uri(paths.inbox_prefix(bank)),
+        ownership=snapshot.table("ownership_flags"), ownership_links=snapshot.table("ownership_links"),
+        inbox=reports.uri(paths.inbox_prefix(bank)),
     )
     delivered = deliver(night, reports, work / "report")
     quality = {d: {k: v.get(k) for k in ("rows_in", "rows_loaded", "rows_quarantined")} for d, v in validations.items()}

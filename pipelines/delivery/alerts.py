@@ -18,16 +18,12 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from pipelines.pages import esc
+from pipelines.registry.evidence import BASIS_PROGRAMMES
 from pipelines.report import neutralise_formulas
 from screening.model import Watchlist
 
 OWNERSHIP_SOURCE: Final = "OWNERSHIP"
-# How each register basis reads on the page (the register's flags; see screening.ownership).
-BASIS_LABELS: Final = {
-    "ownership": "owned 50 % or more by listed parties",
-    "control": "controlled by a listed party (no blocking share)",
-    "possible": "possibly owned 50 % or more (share bands' upper bounds)",
-}
+BASIS_LABELS: Final = BASIS_PROGRAMMES  # how each register basis reads on the page
 _TOKEN: Final = re.compile(r"[\w'’ʼ`]+")
 _PAIR_MIN: Final = 50.0  # tokens less alike than this (rapidfuzz ratio) are not paired
 _STEP: Final = re.compile(r", which is (possibly blocked|blocked): ")
@@ -38,6 +34,7 @@ TEMPLATE_COLUMNS: Final = (
     "decision", "reviewer", "reason", "decided_at",
 )
 _TO_FILL: Final = ("decision", "reviewer", "reason", "decided_at")
+_MAX_LEVELS: Final = 6
 
 
 @dataclass(frozen=True)
@@ -52,6 +49,17 @@ class Attribute:
 
 
 @dataclass(frozen=True)
+class Holding:
+    """One holding behind a flag: who holds what of the company, and that owner's own holders."""
+
+    owner: str
+    status: str  # listed | blocked | possibly blocked
+    refs: str | None
+    share: str  # "60 %", "25–50 %", or the control rights held
+    holders: tuple[Holding, ...] = ()
+
+
+@dataclass(frozen=True)
 class Ownership:
     """A flagged company's register evidence."""
 
@@ -61,6 +69,7 @@ class Ownership:
     listed_parties: str
     chain: tuple[str, ...]
     evidence: str
+    holders: tuple[Holding, ...] = ()
 
     @property
     def label(self) -> str:
@@ -253,12 +262,14 @@ def alert_views(
     parties: pl.DataFrame,
     watchlist: Watchlist,
     ownership: pl.DataFrame | None = None,
+    links: pl.DataFrame | None = None,
 ) -> list[AlertView]:
     """One view per row of ``hits`` (delivered columns), in its order.
 
     ``screened`` is the matcher's output for the night (``record_id``, ``uid``, ``features``);
     ``parties`` the screened parties (``record_id``, ``dob``, ``country``, ``id_number``);
-    ``ownership`` the register's flags (``company_id``, ``basis``, shares, ``evidence``), if any.
+    ``ownership`` the register's flags (``company_id``, ``basis``, shares, ``evidence``) and
+    ``links`` the holdings behind them (:mod:`pipelines.registry.evidence`), if any.
     """
     if hits.height == 0:
         return []
@@ -277,6 +288,9 @@ def alert_views(
     flags: dict[str, dict[str, Any]] = {}
     if ownership is not None and ownership.height:
         flags = {str(r["company_id"]): r for r in ownership.iter_rows(named=True)}
+    by_company: dict[str, list[dict[str, Any]]] = {}
+    for link in (links.iter_rows(named=True) if links is not None else []):
+        by_company.setdefault(str(link["company_id"]), []).append(link)
     remarks = dict(
         watchlist.entries.filter(pl.col("list_source") == OWNERSHIP_SOURCE).select("entry_id", "remarks").iter_rows()
     )
@@ -304,7 +318,7 @@ def alert_views(
         )
         owned = None
         if row["list_source"] == OWNERSHIP_SOURCE:
-            owned = _ownership(str(row["entry_id"]), flags, remarks, row.get("programs"))
+            owned = _ownership(str(row["entry_id"]), flags, remarks, row.get("programs"), by_company)
         hit = {k: row[k] for k in hits.columns}
         views.append(AlertView(hit, party_marked, listed_marked, attributes, owned))
     return views
@@ -320,8 +334,41 @@ def _identifier(party: str | None, listed: str | None, matched: bool) -> Attribu
     return attribute
 
 
+def _share(low: float | None, high: float | None, control: str | None) -> str:
+    if control and not low and not high:
+        return "control: " + control.replace("-", " ")
+    if low is None and high is None:
+        return "share not stated"
+    if low is not None and high is not None and abs(high - low) < 1e-9:
+        return f"{low:g} %"
+    return f"{low or 0:g}–{high if high is not None else 100:g} %"
+
+
+def holders_of(company_id: str, links: dict[str, list[dict[str, Any]]], seen: frozenset[str] = frozenset(),
+               level: int = 0) -> tuple[Holding, ...]:
+    """The holdings behind a flagged company, each with its owner's holdings, up to the listed parties."""
+    out = []
+    for link in links.get(company_id, []):
+        owner = str(link["owner_id"])
+        deeper = link["owner_status"] != "listed" and owner not in seen and level < _MAX_LEVELS
+        out.append(
+            Holding(
+                owner=str(link["owner_name"] or owner),
+                status=str(link["owner_status"]),
+                refs=link.get("owner_refs"),
+                share=_share(link.get("share_low"), link.get("share_high"), link.get("control")),
+                holders=holders_of(owner, links, seen | {company_id}, level + 1) if deeper else (),
+            )
+        )
+    return tuple(out)
+
+
 def _ownership(
-    company_id: str, flags: dict[str, dict[str, Any]], remarks: dict[str, str], programs: str | None
+    company_id: str,
+    flags: dict[str, dict[str, Any]],
+    remarks: dict[str, str],
+    programs: str | None,
+    links: dict[str, list[dict[str, Any]]],
 ) -> Ownership:
     flag = flags.get(company_id)
     if flag is not None:
@@ -333,10 +380,11 @@ def _ownership(
             listed_parties=str(flag.get("listed_parties") or ""),
             chain=ownership_chain(evidence),
             evidence=evidence,
+            holders=holders_of(company_id, links),
         )
     # Without the register's flags (an older snapshot), the entry's remark is the evidence.
     evidence = str(remarks.get(company_id) or "")
-    basis = next((b for b in BASIS_LABELS if programs and (b in programs)), "")
+    basis = next((b for b, label in BASIS_LABELS.items() if programs and label in programs), "")
     return Ownership(basis, None, None, "", ownership_chain(evidence) if evidence else (), evidence)
 
 

@@ -58,6 +58,7 @@ class BankNight:
     manifest: dict[str, Any]  # inputs, lists, screening, counts so far
     extra_files: dict[str, Path] = field(default_factory=dict)  # published as they are (data docs)
     ownership: pl.DataFrame | None = None  # the register's flags behind OWNERSHIP entries, if any
+    ownership_links: pl.DataFrame | None = None  # the holdings behind those flags
     inbox: str = ""  # where the bank sends its decision files (shown on the summary page)
 
 
@@ -197,7 +198,9 @@ def write(
     open_alerts = hits.filter(pl.col("alert"))
     template = alerts.decisions_template(open_alerts)
     put("decisions-template.csv", template)
-    views = alerts.alert_views(open_alerts, night.hits, night.parties, night.watchlist, night.ownership)
+    views = alerts.alert_views(
+        open_alerts, night.hits, night.parties, night.watchlist, night.ownership, night.ownership_links
+    )
     summary = html.NightSummary(
         bank=night.bank,
         bank_name=night.bank_name,

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from pipelines.delivery.alerts import AlertView, Attribute
+from pipelines.delivery.alerts import AlertView, Attribute, Holding
 from pipelines.pages import esc, page, table
 
 _MAX_ROWS: Final = 2000
@@ -40,17 +40,18 @@ _STYLE: Final = """
 .next{background:#eef5ff;border:1px solid #9fbfe8;border-radius:6px;padding:.6em 1.1em;margin:1em 0}
 .next h2{border:0;margin:.3em 0}.next ol{margin:.3em 0 .5em 1.2em;padding:0}.next li{margin:.25em 0}
 a.button{display:inline-block;background:#1f5fa8;color:#fff;padding:.3em .8em;border-radius:4px;text-decoration:none}
-table.alerts{width:100%}table.alerts td{padding:.4em .55em}
-table.alerts td.who{min-width:14em}table.alerts td.entry{min-width:18em}
+table.alerts{width:100%;table-layout:fixed}table.alerts td{padding:.4em .55em;overflow-wrap:anywhere}
 .pname{font-weight:600;font-size:1.02em}mark{background:#ffe27a;color:inherit;padding:0 1px;border-radius:2px}
-.sub{color:#5b6470;font-size:.88em}.why{color:#4b5563;font-size:.86em;min-width:15em;max-width:24em}
+.sub{color:#5b6470;font-size:.88em}.why{color:#4b5563;font-size:.86em}
 .pill.differs{background:#fff0d6;color:#7a4b00}
 .delta{font-weight:700}.delta.new{color:#b00020}.delta.changed{color:#b85c00}.delta.unchanged{color:#5b6470}
 .score{font-size:1.15em;font-weight:700;font-variant-numeric:tabular-nums}
 .band-high .score{color:#a4161a}.band-mid .score{color:#b85c00}.band-low .score{color:#5b6470}
-table.ids{margin:0;background:transparent;font-size:.88em}table.ids td{border:0;padding:.05em .5em .05em 0}
-table.ids td:first-child,table.ids td:last-child{white-space:nowrap}
+.attr{font-size:.9em;margin:.1em 0 .3em}.attr .label{display:inline-block;min-width:6.6em;color:#5b6470}
 ol.chain{margin:.3em 0 0;padding-left:1.2em;font-size:.9em}ol.chain li{margin:.1em 0}
+ul.owners{margin:.15em 0 0;padding-left:1.1em;font-size:.9em;list-style:"↑ "}ul.owners li{margin:.15em 0}
+ul.owners ul.owners{font-size:1em}
+.share{font-variant-numeric:tabular-nums;color:#1f3047;font-weight:600}details.sub{margin-top:.3em}
 .basis{font-weight:600}.basis.possible{color:#7a4b00}.basis.ownership,.basis.control{color:#a4161a}
 #filters{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:.5em .9em;margin:.5em 0}
 #filters fieldset{display:inline-block;border:0;margin:0 1.5em 0 0;padding:0}
@@ -177,19 +178,32 @@ def band(score: float) -> str:
 
 
 def _attribute_rows(attributes: tuple[Attribute, ...]) -> str:
-    rows = []
+    """Each identifier on one line: whether the two sides agree, then the bank's and the list's value."""
+    lines = []
     for a in attributes:
-        status = esc(a.status) + (f" ({esc(a.note)})" if a.note else "")
-        rows.append(
-            f"<tr><td class=sub>{esc(a.label)}</td><td>{esc(a.party or '—')}</td>"
-            f"<td>{esc(a.listed or '—')}</td>"
-            f'<td><span class="pill {_STATUS_CLASS.get(a.status, "none")}">{status}</span></td></tr>'
+        status = esc(a.status) + (f" {esc(a.note)}" if a.status == "agrees" and a.note else "")
+        lines.append(
+            f'<div class="attr"><span class="label">{esc(a.label)}</span> '
+            f'<span class="pill {_STATUS_CLASS.get(a.status, "none")}">{status}</span> '
+            f'<span class="sub">bank</span> {esc(a.party or "—")} '
+            f'<span class="sub">· list</span> {esc(a.listed or "—")}</div>'
         )
-    return (
-        '<table class="ids"><tr><td></td><td class=sub>bank</td><td class=sub>list</td><td></td></tr>'
-        + "".join(rows)
-        + "</table>"
-    )
+    return "".join(lines)
+
+
+def _holders(holders: tuple[Holding, ...]) -> str:
+    """Who holds the company, each owner with its own holders, down to the listed parties."""
+    items = []
+    for h in holders:
+        refs = f" ({esc(h.refs)})" if h.refs else ""
+        status = "bad" if h.status in ("listed", "blocked") else "differs"
+        items.append(
+            f'<li><span class="share">{esc(h.share)}</span> <b>{esc(h.owner)}</b>{refs} '
+            f'<span class="pill {status}">{esc(h.status)}</span>'
+            + (_holders(h.holders) if h.holders else "")
+            + "</li>"
+        )
+    return '<ul class="owners">' + "".join(items) + "</ul>"
 
 
 def _alert_row(view: AlertView, *, shares: bool = False) -> str:
@@ -227,7 +241,12 @@ def _alert_row(view: AlertView, *, shares: bool = False) -> str:
                 f'<div class="sub">established share held by listed parties: <b>{esc(established)}</b>; '
                 f"possible share: <b>{esc(possible)}</b></div>"
             )
-        if owned.chain:
+        if owned.holders:
+            entry.append('<div class="sub">held by</div>' + _holders(owned.holders))
+            entry.append(
+                f'<details class="sub"><summary>as the register states it</summary>{esc(owned.evidence)}</details>'
+            )
+        elif owned.chain:
             entry.append('<ol class="chain">' + "".join(f"<li>{esc(step)}</li>" for step in owned.chain) + "</ol>")
     return (
         f'<tr class="band-{band(score)}" data-delta="{esc(delta)}" data-list="{esc(hit.get("list_source"))}" '
@@ -241,7 +260,9 @@ def _alert_row(view: AlertView, *, shares: bool = False) -> str:
 
 
 def _alert_table(views: list[AlertView], table_id: str, *, shares: bool = False) -> str:
-    head = (
+    widths = ("6.5em", "5.5em", "17%", "31%", "29%", "23%")
+    cols = "<colgroup>" + "".join(f'<col style="width:{w}">' for w in widths) + "</colgroup>"
+    head = cols + (
         "<thead><tr><th>delta</th><th class=n>score</th><th>bank's party</th><th>list entry</th>"
         "<th>date of birth, country, identifier</th><th>why it matched</th></tr></thead>"
     )

@@ -18,8 +18,9 @@ from pipelines import paths
 from pipelines.errors import InterdictError
 from pipelines.nightly import Snapshot
 from pipelines.publish import publish_report_set
+from pipelines.registry.evidence import ownership_links
 from pipelines.registry.load import Register, load_register
-from pipelines.registry.resolve import flagged_companies_as_watchlist, screen_loaded_register
+from pipelines.registry.resolve import flagged_companies_as_watchlist, screen_loaded_register, seeds_from_hits
 from pipelines.settings import Settings
 from pipelines.storage import ObjectStore
 from pipelines.tables import write_table
@@ -111,8 +112,9 @@ def _screen(
         inputs.append({"uri": landing.uri(key), "sha256": digest})
     register = load_register(work / "input")
     gx_results = _validate_register(register, landing.uri(prefix), run_date)
+    lists = base.watchlist()
     result = screen_loaded_register(
-        register, base.watchlist(), work / "report", threshold=settings.config.ownership_threshold
+        register, lists, work / "report", threshold=settings.config.ownership_threshold
     )
     flags = pl.read_parquet(result.flags_path)
     counts = {
@@ -148,9 +150,12 @@ def _screen(
     meta["entries"] = {**base.meta.get("entries", {}), "OWNERSHIP": derived.entries.height}
     out = settings.run_dir(run_date) / "watchlist-ownership"
     work_store = ObjectStore.open(settings, settings.config.buckets.work)
+    links = ownership_links(
+        flags, register.graph_edges(), seeds_from_hits(pl.read_parquet(result.hits_path), lists), register.nodes()
+    )
     Snapshot.write(
-        out, Watchlist.concat([base.watchlist(), derived]), meta, work_store, run_date,
-        extra={"ownership_flags": flags},
+        out, Watchlist.concat([lists, derived]), meta, work_store, run_date,
+        extra={"ownership_flags": flags, "ownership_links": links},
     )
     log.info(
         "register %s: %d companies, %d edges, %d flagged %s, %d quarantined in %.1fs -> %s",

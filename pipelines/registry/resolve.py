@@ -20,6 +20,7 @@ from typing import Final
 
 import polars as pl
 
+from pipelines.registry.evidence import BASIS_PROGRAMMES
 from pipelines.registry.load import Register, load_register
 from pipelines.registry.model import is_company_number
 from pipelines.tables import write_table
@@ -220,7 +221,7 @@ def flagged_companies_as_watchlist(flags: pl.DataFrame) -> Watchlist:
         pl.col("company_id").alias("entry_id"),
         pl.lit("organization").alias("entity_type"),
         pl.col("company_name").alias("primary_name"),
-        pl.concat_list(pl.concat_str(pl.lit("ownership-"), "basis")).alias("programs"),
+        pl.concat_list(pl.col("basis").replace_strict(BASIS_PROGRAMMES, default=pl.col("basis"))).alias("programs"),
         (pl.col("basis") == "ownership").alias("asset_freeze"),
         pl.lit([], dtype=pl.List(pl.String)).alias("linked_refs"),
         pl.col("evidence").alias("remarks"),

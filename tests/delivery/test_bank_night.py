@@ -79,7 +79,7 @@ def test_delta_and_decisions_over_two_nights(make_bank: Callable[[str], Bank]) -
         ("customer:5", "ben.o", "review-1.csv")]
 
     page = bank.file(NIGHT_2, "summary.html").decode()
-    assert page.index("New and changed alerts") < page.index("Counts") < page.index("<svg")
+    assert page.index("Alerts awaiting a decision") < page.index("Counts") < page.index("<svg")
     assert "Oksana Petrenko Vail" in page and "Rejected review decisions (4)" in page
 
     # A re-run of the night replaces it with identical files, decisions included.
