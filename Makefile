@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 export GX_ANALYTICS_ENABLED := false
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
-.PHONY: setup browser demo test lint lock objectstore-start objectstore-stop bench clean
+.PHONY: setup browser demo test lint lock screenshots objectstore-start objectstore-stop bench clean
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 setup: $(VENV)/.installed
@@ -29,6 +29,10 @@ browser:
 
 test: setup browser
 	$(PY) -m pytest
+
+# The pages as the tests see them in headless Chromium, saved to docs/screenshots/.
+screenshots: setup browser
+	INTERDICT_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/test_pages.py tests/pipelines/test_serve.py
 
 lint: setup
 	$(VENV)/bin/ruff check pipelines screening expectations dags tests

@@ -56,7 +56,7 @@ ul.owners ul.owners{font-size:1em}
 #filters{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:.5em .9em;margin:.5em 0}
 #filters fieldset{display:inline-block;border:0;margin:0 1.5em 0 0;padding:0}
 #filters legend{font-weight:600;padding:0;float:left;margin-right:.5em}#filters label{margin-right:.7em}
-.settings td,.settings th{padding:.2em .6em}
+p.settings{margin:.6em 0 0}
 #possible .score{color:#7a4b00}
 """
 _SCRIPT: Final = """(function () {
@@ -322,15 +322,13 @@ def _what_next(s: NightSummary, open_alerts: int) -> str:
 
 def _settings(s: NightSummary) -> str:
     thresholds = s.screening.get("thresholds") or {}
-    cells = "".join(f"<td class=n>{esc(f'{float(v):.2f}')}</td>" for v in thresholds.values())
-    heads = "".join(f"<th class=n>{esc(k)}</th>" for k in thresholds)
+    shown = " · ".join(f"{esc(k)} <b>{float(v):.2f}</b>" for k, v in thresholds.items()) or "—"
     algorithm = s.screening.get("algorithm") or "—"
     snapshot = str(s.lists.get("snapshot_sha256") or "")
     return (
-        f'<p>Matching algorithm <code id="algorithm">{esc(algorithm)}</code>; lists snapshot '
-        f"<code>{esc(snapshot[:12])}</code>. A party and list entry become a hit at or above the threshold of the "
-        "party's type:</p>"
-        + (f'<table class="settings" id="thresholds"><tr>{heads}</tr><tr>{cells}</tr></table>' if thresholds else "")
+        f'<p class="settings">A party and a list entry are a hit at or above the threshold of the party\'s type: '
+        f'<span id="thresholds">{shown}</span>. Matching algorithm <code id="algorithm">{esc(algorithm)}</code>; '
+        f"lists snapshot <code>{esc(snapshot[:12])}</code>.</p>"
     )
 
 
@@ -389,7 +387,7 @@ def render(s: NightSummary) -> str:
             "<code>rejections.csv</code> and the section below.</p>"
         )
     out.append(_what_next(s, len(views)))
-    out.append("<h2>Screening settings in force</h2>" + _settings(s))
+    out.append(_settings(s))
 
     out.append(
         f'<h2 id="alerts-heading">Alerts awaiting a decision ({len(review)}) '
