@@ -99,17 +99,24 @@ def status(message: str, *, quiet: bool = False) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
+class _WarningsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
 @contextmanager
-def library_logs(verbose: bool, *names: str) -> Iterator[None]:
-    """Library log lines (INFO) hidden unless ``verbose``: the command reports its steps in words.
-    ``names`` are loggers that set their own level (the root logger is always included)."""
-    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in names)]
-    levels = [logger.level for logger in loggers]
-    if not verbose:
-        for logger in loggers:
-            logger.setLevel(logging.WARNING)
+def library_logs(verbose: bool) -> Iterator[None]:
+    """Library log lines below WARNING hidden unless ``verbose``: the command reports its steps in
+    words. A filter on the root handlers, since some libraries pin their own loggers to INFO."""
+    if verbose:
+        yield
+        return
+    quiet = _WarningsOnly()
+    handlers = list(logging.getLogger().handlers)
+    for handler in handlers:
+        handler.addFilter(quiet)
     try:
         yield
     finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
+        for handler in handlers:
+            handler.removeFilter(quiet)

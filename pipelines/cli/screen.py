@@ -106,7 +106,7 @@ def _sibling(out: Path, suffix: str) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    with library_logs(args.verbose, "great_expectations"):
+    with library_logs(args.verbose):
         return _run(args)
 
 
