@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.lists import load_directory, sample_lists_dir
-from pipelines.report import REPORT_COLUMNS, hit_report, neutralise_formulas
+from pipelines.report import REPORT_COLUMNS, hit_report
+from pipelines.tables import neutralise_formulas
 from screening import screen
 from screening.model import PARTY_SCHEMA, conform
 
