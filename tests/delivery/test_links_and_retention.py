@@ -7,17 +7,17 @@ import json
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import parse_qs, urlparse
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from pipelines import paths
 from pipelines.delivery.links import LINKED_FILES, bank_notifications, link_signer, presigned_get, write_notifications
 from pipelines.delivery.retention import cleanup_expired
-from pipelines.settings import Settings
 from pipelines.localstore import LocalStore, ensure_buckets
+from pipelines.settings import Settings
 from pipelines.storage import AccessDenied, ObjectStore
 from tests.conftest import free_port_block
 
