@@ -6,6 +6,7 @@ characters, against a real local object store of this module's own."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Iterator
 from datetime import date
@@ -68,7 +69,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Object
         doc["banks"] = [b for b in doc["banks"] if b["id"] == BANK]
         config = home / "interdict.yml"
         config.write_text(yaml.safe_dump(doc), encoding="utf-8")
-        settings = Settings.from_env().__class__(**{**Settings.from_env().__dict__, "config_path": config})
+        settings = dataclasses.replace(base, config_path=config)
         sample = generate_night(
             home / "samples", load_directory(sample_lists_dir()).watchlist, [BANK],
             run_date=date.fromisoformat(NIGHTS[0]), seed=11, parties=150, companies=120,
