@@ -142,6 +142,15 @@ class LocalStore:
         self.stop()
         raise StorageError(f"the local object store did not open port {self.s3_port} in {timeout:.0f}s")
 
+    def reload(self) -> bool:
+        """Make the running server read its identities file again (SIGHUP); a key removed or
+        changed there is refused from then on. Returns False when no server runs."""
+        pid = self.running_pid()
+        if pid is None:
+            return False
+        os.kill(pid, signal.SIGHUP)
+        return True
+
     def stop(self, timeout: float = 5.0) -> bool:
         pid = self.running_pid()
         if pid is None:

@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -33,7 +33,7 @@ import polars as pl
 from pipelines import paths
 from pipelines.delivery.bank_night import BankNight, deliver
 from pipelines.delivery.history import previous_night
-from pipelines.delivery.links import bank_notification, signing_store, write_notifications
+from pipelines.delivery.links import bank_notifications, write_notifications
 from pipelines.delivery.retry import retrying
 from pipelines.errors import ConfigError, InputError, InterdictError, ListError
 from pipelines.extracts import read_extract
@@ -473,7 +473,7 @@ def report_bank(
         ownership=snapshot.table("ownership_flags"), ownership_links=snapshot.table("ownership_links"),
         inbox=reports.uri(paths.inbox_prefix(bank)),
     )
-    delivered = deliver(night, reports, work / "report")
+    delivered = deliver(night, reports, work / "report", limits=settings.config.decision_files)
     quality = {d: {k: v.get(k) for k in ("rows_in", "rows_loaded", "rows_quarantined")} for d, v in validations.items()}
     return {**delivered, "quality": quality, "seconds": round(time.monotonic() - started, 1)}
 
@@ -553,9 +553,7 @@ def summarize_night(run_date: str, results: list[dict[str, Any]], settings: Sett
     reports = ObjectStore.open(settings, settings.config.buckets.reports)
     key = paths.regulator_prefix(run_date) + "summary.json"
     retrying(lambda: reports.put_bytes(key, body, "application/json"), f"put {reports.uri(key)}")
-    signer = signing_store(settings, settings.config.buckets.reports)
-    expiry = timedelta(hours=settings.config.link_expiry_hours)
-    notes = [bank_notification(signer, done[b], run_date, expiry=expiry) for b in configured if b in done]
+    notes = bank_notifications(settings, [done[b] for b in configured if b in done], run_date)
     write_notifications(settings.run_dir(run_date) / "notifications", notes)
     log.info("night %s: %d banks reported, failed: %s", run_date, len(done), failed or "none")
     if failed:

@@ -50,7 +50,6 @@ DELIVERED_COLUMNS: Final = (
 )
 CLEARED_COLUMNS: Final = (*REPORT_COLUMNS, "delta", "cleared_reason", "party_fingerprint", "entry_fingerprint")
 QUARANTINE_COLUMNS: Final = ("dataset", "row", "rule", "reason", "original")
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def split_record_id(frame: pl.DataFrame) -> pl.DataFrame:
@@ -112,18 +111,6 @@ def quarantine_report(quarantines: dict[str, pl.DataFrame]) -> pl.DataFrame:
             }
         )
     return pl.concat(frames).sort(["dataset", "row"])
-
-
-def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
-    return frame.with_columns(
-        pl.when(pl.any_horizontal([pl.col(c).str.starts_with(s) for s in _FORMULA_START]))
-        .then(pl.lit("'") + pl.col(c))
-        .otherwise(pl.col(c))
-        .alias(c)
-        for c, dtype in frame.schema.items()
-        if dtype == pl.String
-    )
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:

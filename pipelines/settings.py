@@ -19,7 +19,10 @@ fallback to the default.
 
 Without explicit keys, a loopback endpoint uses the local ``pipeline`` identity of
 ``infra/s3-identities.json`` and any other endpoint boto3's own credential chain. A bank's own
-keys come from ``INTERDICT_<BANK>_S3_ACCESS_KEY`` / ``INTERDICT_<BANK>_S3_SECRET_KEY``.
+keys come from ``INTERDICT_<BANK>_S3_ACCESS_KEY`` / ``INTERDICT_<BANK>_S3_SECRET_KEY``, and those
+of the read-only identity that signs its download links from
+``INTERDICT_<BANK>_LINKS_S3_ACCESS_KEY`` / ``..._SECRET_KEY`` (any identity: its name upper-cased,
+``-`` as ``_``).
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ class BankConfig(BaseModel):
     name: str
     encoding: str | None = None  # extract encoding when it cannot be detected
     delimiter: str | None = None
+    # The read-only identity that signs the download links in this bank's notifications
+    # (default ``<id>-links``); revoking its key revokes every link it signed.
+    link_identity: str | None = None
 
     @field_validator("id")
     @classmethod
@@ -56,6 +62,17 @@ class BankConfig(BaseModel):
         if not BANK_ID.match(value) or value in {"regulator", "registry", "inbox"}:
             raise ValueError(f"bank id {value!r} must be lower-case letters, digits and '-', not reserved")
         return value
+
+    @field_validator("link_identity")
+    @classmethod
+    def _valid_identity(cls, value: str | None) -> str | None:
+        if value is not None and (not BANK_ID.match(value) or value == "pipeline"):
+            raise ValueError(f"link identity {value!r} must be lower-case letters, digits and '-', not 'pipeline'")
+        return value
+
+    @property
+    def links_identity(self) -> str:
+        return self.link_identity or f"{self.id}-links"
 
 
 class Buckets(BaseModel):
@@ -65,6 +82,15 @@ class Buckets(BaseModel):
     reports: str = "interdict-reports"
     lists: str = "interdict-lists"
     work: str = "interdict-work"  # a night's intermediate shards and hits; pipeline identity only
+
+
+class DecisionFileLimits(BaseModel):
+    """The most one decision file a bank submits may hold; a larger file is refused whole."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_rows: int = Field(20_000, ge=1)
+    max_bytes: int = Field(20 * 1024 * 1024, ge=1)
 
 
 class Thresholds(BaseModel):
@@ -87,6 +113,7 @@ class Config(BaseModel):
     thresholds: Thresholds = Thresholds()
     retention_days: int = Field(400, ge=1)
     link_expiry_hours: int = Field(72, ge=1, le=168)  # presigned download links in notifications
+    decision_files: DecisionFileLimits = DecisionFileLimits()
     ownership_threshold: float = Field(50.0, gt=0, le=100)
     shard_parties: int = Field(500_000, ge=1)  # target parties per screening shard (one task each)
     # Cores one screening task uses: 1 = one core per shard task, the shards being the night's

@@ -13,7 +13,7 @@ from pipelines.errors import InputError
 from pipelines.extracts import read_extract
 from pipelines.lists import LoadedLists, load_directory
 from pipelines.sharding import screen_sharded
-from pipelines.tables import write_table
+from pipelines.tables import write_csv, write_table
 from pipelines.validation import to_parties, validate_parties
 from screening import ScreeningConfig
 from screening.model import ENTITY_TYPES
@@ -147,9 +147,9 @@ def _run(args: argparse.Namespace) -> int:
     for stale in (rejected_path, problems_path):
         stale.unlink(missing_ok=True)  # an earlier run's file would be taken for tonight's
     if rejected.height:
-        rejected.with_columns(pl.col(pl.List(pl.String)).list.join("|")).write_csv(rejected_path)
+        write_csv(rejected.with_columns(pl.col(pl.List(pl.String)).list.join("|")), rejected_path)
     if loaded.problems.height:
-        loaded.problems.write_csv(problems_path)
+        write_csv(loaded.problems, problems_path)
 
     seconds = time.monotonic() - started
     where = f" -> {rejected_path} (each row with its reason)" if rejected.height else ""

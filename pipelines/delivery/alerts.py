@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from pipelines.pages import esc
 from pipelines.registry.evidence import BASIS_PROGRAMMES
-from pipelines.report import neutralise_formulas
+from pipelines.tables import csv_cells
 from screening.model import Watchlist
 
 OWNERSHIP_SOURCE: Final = "OWNERSHIP"
@@ -391,12 +391,12 @@ def _ownership(
 def decisions_template(alerts: pl.DataFrame) -> bytes:
     """The alerts as a decisions file to fill in: one row per alert, the decision columns empty.
 
-    The night reads it back as it is (other columns are ignored); text a spreadsheet would run as
-    a formula is quoted as in every other CSV of the report.
+    The night reads it back as it is (other columns are ignored); its cells are written as in
+    every other CSV of the report (:func:`pipelines.tables.csv_cells`).
     """
     frame = alerts.select(
         *(pl.col(c).cast(pl.String) for c in TEMPLATE_COLUMNS if c not in _TO_FILL and c != "score"),
         pl.col("score").round(3).cast(pl.String),
         *(pl.lit(None, pl.String).alias(c) for c in _TO_FILL),
     ).select(TEMPLATE_COLUMNS)
-    return neutralise_formulas(frame).write_csv().encode("utf-8")
+    return csv_cells(frame).write_csv().encode("utf-8")

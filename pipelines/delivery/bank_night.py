@@ -9,9 +9,10 @@ The set, under ``<bank>/<run date>/`` in the reports bucket:
 | ``decisions-template.csv`` | tonight's open alerts as a decisions file to fill in and send back |
 | ``hits.parquet``, ``hits.csv`` | tonight's hits with delta, decision in force and fingerprints |
 | ``cleared.parquet``, ``cleared.csv`` | hits of the previous report that cleared tonight, and why |
-| ``decisions.parquet``, ``decisions.csv`` | the bank's decision register: every accepted decision so far |
+| ``decisions.parquet``, ``decisions.csv`` | the bank's decision register: the latest decision on each hit |
+| ``decision-log.csv`` | the decisions accepted tonight, in order of receipt, and what each superseded |
 | ``rejections.csv`` | decisions received tonight that were refused, and why |
-| ``received/<file>`` | the decision files received tonight, as uploaded |
+| ``received/<file>`` | every decision file taken in tonight, as uploaded (duplicates marked in the manifest) |
 | ``quarantine.csv``, ``validation.json`` | input rows that failed validation; rule results |
 | ``manifest.json`` | written last: inputs, list versions, counts, every file's SHA-256 and size |
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -33,8 +35,10 @@ from pipelines.delivery.fingerprints import entry_fingerprints, party_fingerprin
 from pipelines.delivery.history import PublishedNight, previous_night, published_night
 from pipelines.delivery.retry import Backoff, retrying
 from pipelines.publish import publish_report_set
-from pipelines.report import CLEARED_COLUMNS, DELIVERED_COLUMNS, REPORT_COLUMNS, hit_report, neutralise_formulas
+from pipelines.report import CLEARED_COLUMNS, DELIVERED_COLUMNS, REPORT_COLUMNS, hit_report
+from pipelines.settings import DecisionFileLimits
 from pipelines.storage import ObjectStore, sha256_bytes
+from pipelines.tables import write_csv
 from screening.model import Watchlist
 
 log = logging.getLogger(__name__)
@@ -70,29 +74,34 @@ def _quality(parties: pl.DataFrame) -> Any:
 
 def _received(
     store: ObjectStore, bank: str, current: PublishedNight | None, backoff: Backoff
-) -> tuple[dict[str, bytes], list[str]]:
-    """Decision files for tonight: those already published with this night (a re-run) and those
-    in the bank's inbox. Returns name → bytes and the inbox keys read."""
-    files: dict[str, bytes] = {}
+) -> tuple[list[dispositions.ReceivedFile], list[str]]:
+    """Decision files for tonight: those already published with this night (a re-run) and every
+    file in the bank's inbox. Returns the files and the inbox keys read.
+
+    An inbox key that this night already published with the same bytes is not taken twice (an
+    earlier attempt published it but did not get to empty the inbox); any other inbox file is
+    taken in under a name of its own, also when its bytes equal another file's.
+    """
+    files: list[dispositions.ReceivedFile] = []
     if current is not None:
+        keys = {str(f["file"]): f.get("inbox_key") for f in current.manifest.get("decisions", {}).get("received", [])}
         for name in sorted(current.manifest.get("files", {})):
             if name.startswith(RECEIVED):
-                files[name[len(RECEIVED) :]] = current.read(name)
+                short = name[len(RECEIVED) :]
+                files.append(dispositions.ReceivedFile(short, current.read(name), keys.get(short)))
+    taken = {(f.inbox_key, f.sha256) for f in files}
+    names = {f.name for f in files}
     inbox = paths.inbox_prefix(bank)
-    keys = retrying(lambda: store.list_keys(inbox), f"list {store.uri(inbox)}", backoff)
-    digests = {sha256_bytes(v) for v in files.values()}
-    for key in sorted(keys):
+    inbox_keys = retrying(lambda: store.list_keys(inbox), f"list {store.uri(inbox)}", backoff)
+    for key in sorted(inbox_keys):
         data = retrying(lambda key=key: store.get_bytes(key), f"get {store.uri(key)}", backoff)  # type: ignore[misc]
         digest = sha256_bytes(data)
-        if digest in digests:
-            continue  # already taken in by an earlier attempt of this night
-        name = dispositions.safe_name(key[len(inbox) :])
-        if name in files:
-            stem, dot, ext = name.rpartition(".")
-            name = f"{stem}-{digest[:8]}{dot}{ext}" if dot else f"{name}-{digest[:8]}"
-        files[name] = data
-        digests.add(digest)
-    return files, keys
+        if (key, digest) in taken or (None, digest) in taken:  # None: published before keys were recorded
+            continue
+        name = dispositions.unique_name(dispositions.safe_name(key[len(inbox) :]), digest, names)
+        names.add(name)
+        files.append(dispositions.ReceivedFile(name, data, key))
+    return files, inbox_keys
 
 
 def _conform(frame: pl.DataFrame, columns: tuple[str, ...], like: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -101,10 +110,23 @@ def _conform(frame: pl.DataFrame, columns: tuple[str, ...], like: dict[str, pl.D
     )
 
 
+@dataclass(frozen=True)
+class Built:
+    """Tonight's hits, cleared hits, decision intake and decision register."""
+
+    hits: pl.DataFrame
+    cleared: pl.DataFrame
+    intake: dispositions.Intake
+    decisions: dispositions.RegisterUpdate
+
+
 def build(
-    night: BankNight, previous: PublishedNight | None, received: dict[str, bytes]
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dispositions.Intake]:
-    """Tonight's hits, cleared hits, decision register and decision intake."""
+    night: BankNight,
+    previous: PublishedNight | None,
+    received: Sequence[dispositions.ReceivedFile],
+    limits: DecisionFileLimits | None = None,
+) -> Built:
+    """Tonight's hits, cleared hits, decision intake and register."""
     report = hit_report(night.hits, night.watchlist)
     prev_hits = previous.frame("hits.parquet") if previous else None
     wanted = report["record_id"]
@@ -122,11 +144,15 @@ def build(
         reviewable = _conform(reviewable, DELIVERED_COLUMNS, dict(classified.schema))
         reviewable = reviewable.with_columns(pl.concat_str(["list_source", "entry_id"], separator=":").alias("uid"))
     intake = dispositions.read_decisions(
-        received, reviewable, night=night.run_date, reviewed_night=previous.run_date if previous else None
+        received,
+        reviewable,
+        night=night.run_date,
+        reviewed_night=previous.run_date if previous else None,
+        limits=limits,
     )
     prev_register = previous.frame("decisions.parquet") if previous else None
-    register = dispositions.extend_register(prev_register, intake)
-    decided = dispositions.apply(classified, register)
+    decisions = dispositions.update_register(prev_register, intake)
+    decided = dispositions.apply(classified, decisions.register)
 
     schema = dict(decided.schema)
     hits = _conform(decided, DELIVERED_COLUMNS, schema).sort(
@@ -143,7 +169,7 @@ def build(
     cleared = _conform(gone, CLEARED_COLUMNS, {**schema, **dict(gone.schema)}).sort(
         ["record_id", "list_source", "entry_id"]
     )
-    return hits, cleared, register, intake
+    return Built(hits, cleared, intake, decisions)
 
 
 def counts(night: BankNight, hits: pl.DataFrame, cleared: pl.DataFrame, intake: dispositions.Intake) -> dict[str, int]:
@@ -168,10 +194,15 @@ def counts(night: BankNight, hits: pl.DataFrame, cleared: pl.DataFrame, intake: 
 
 
 def write(
-    out: Path, night: BankNight, previous: PublishedNight | None, received: dict[str, bytes]
+    out: Path,
+    night: BankNight,
+    previous: PublishedNight | None,
+    received: Sequence[dispositions.ReceivedFile],
+    limits: DecisionFileLimits | None = None,
 ) -> tuple[dict[str, Path], dict[str, Any]]:
     """Write the report set's files to ``out``; returns name → path and the manifest (sans files)."""
-    hits, cleared, register, intake = build(night, previous, received)
+    built = build(night, previous, received, limits)
+    hits, cleared, intake, register = built.hits, built.cleared, built.intake, built.decisions.register
     tally = counts(night, hits, cleared, intake)
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
@@ -185,16 +216,20 @@ def write(
     for name, frame in (("hits", hits), ("cleared", cleared), ("decisions", register)):
         frame.write_parquet(out / f"{name}.parquet", statistics=False)
         files[f"{name}.parquet"] = out / f"{name}.parquet"
-        neutralise_formulas(frame).write_csv(out / f"{name}.csv")
-        files[f"{name}.csv"] = out / f"{name}.csv"
-    neutralise_formulas(intake.rejected).write_csv(out / "rejections.csv")
-    files["rejections.csv"] = out / "rejections.csv"
-    neutralise_formulas(night.quarantine).write_csv(out / "quarantine.csv")
-    files["quarantine.csv"] = out / "quarantine.csv"
+    csvs = {
+        "hits": hits,
+        "cleared": cleared,
+        "decisions": register,
+        "decision-log": built.decisions.log,
+        "rejections": intake.rejected,
+        "quarantine": night.quarantine,
+    }
+    for name, frame in csvs.items():
+        files[f"{name}.csv"] = write_csv(frame, out / f"{name}.csv")
     put("validation.json", json.dumps(night.validations, indent=2, sort_keys=True, default=str).encode())
     files.update(night.extra_files)
-    for name, data in sorted(received.items()):
-        put(RECEIVED + name, data)
+    for received_file in sorted(received, key=lambda f: f.name):
+        put(RECEIVED + received_file.name, received_file.data)
     open_alerts = hits.filter(pl.col("alert"))
     template = alerts.decisions_template(open_alerts)
     put("decisions-template.csv", template)
@@ -223,7 +258,12 @@ def write(
         **night.manifest,
         "counts": tally,
         "previous_night": previous.run_date if previous else None,
-        "decisions": {**intake.counts, "received": intake.files},
+        "decisions": {
+            **intake.counts,
+            "in_force": register.height,
+            "superseded": built.decisions.superseded,
+            "received": intake.files,
+        },
         "columns": {"hits": list(DELIVERED_COLUMNS), "cleared": list(CLEARED_COLUMNS)},
     }
     return files, manifest
@@ -235,6 +275,7 @@ def deliver(
     out: Path,
     *,
     backoff: Backoff | None = None,
+    limits: DecisionFileLimits | None = None,
 ) -> dict[str, Any]:
     """Build, write and publish the bank's report set; then empty the decisions taken in from its
     inbox. Returns the manifest's URI and the night's counts."""
@@ -243,7 +284,7 @@ def deliver(
     previous = retrying(lambda: previous_night(store, bank, run_date), f"previous night of {bank}", backoff)
     current = retrying(lambda: published_night(store, bank, run_date), f"night {run_date} of {bank}", backoff)
     received, inbox_keys = _received(store, bank, current, backoff)
-    files, manifest = write(out, night, previous, received)
+    files, manifest = write(out, night, previous, received, limits)
     uri = publish_report_set(
         store,
         paths.report_prefix(bank, run_date),

@@ -92,9 +92,9 @@ def fetch_report(settings: Settings, bank: str, run_date: str | None, folder: Pa
 
 def submit_decisions(settings: Settings, bank: str, path: Path, *, now: datetime | None = None) -> str:
     """Upload a decision file to the bank's inbox; returns its URI. A file the night could not read
-    at all (missing columns, not UTF-8) is refused here, before upload."""
+    at all (missing columns, not UTF-8, over the limits on one file) is refused here, before upload."""
     data = path.read_bytes()
-    _, problem = parse_file(data)
+    _, _, problem = parse_file(data, settings.config.decision_files)
     if problem:
         raise InterdictError(f"{path}: {problem}")
     settings.config.bank(bank)

@@ -1,20 +1,27 @@
 """Review decisions (dispositions) sent back by a bank, validated, kept and applied.
 
 A bank uploads CSV files to its inbox (``inbox/<bank>/`` in the reports bucket). The next night
-reads every file there, checks every row and
+takes in every file there and checks every row:
 
-- **accepts** a row that names a hit of the bank's previous report with a valid decision,
-  reviewer and reason: it joins the bank's decision register (``decisions.parquet``), an
-  append-only audit trail carried from night to night, with the fingerprints of the party and the
-  list entry as they were when the hit was reviewed;
-- **rejects** any other row, or a whole file that cannot be read, into ``rejections.csv`` in the
-  bank's report set, with the problem in words. Nothing is dropped silently:
-  ``rows received = rows accepted + rows rejected`` for every file.
+- **accepted**: a row that names a hit of the bank's previous report with a valid decision,
+  reviewer and reason. It is recorded with the fingerprints of the party and the list entry as
+  they were when the hit was reviewed;
+- **rejected**: any other row, with the problem in words and its line, into ``rejections.csv``;
+  a file that cannot be read at all, or is larger than the limits on one file
+  (:class:`~pipelines.settings.DecisionFileLimits`), is one rejection naming the file. Nothing is
+  dropped silently: ``rows received = rows accepted + rows rejected`` for every file.
 
-The received files themselves are published with the night's report (``received/<file>``, listed
-in the manifest with their hashes) before they are removed from the inbox.
+Every file taken from the inbox is published with the night's report (``received/<file>``,
+listed in the manifest with its inbox key and hash). A file whose bytes equal an earlier one's is
+published too, marked ``duplicate_of`` that file; its rows are counted once, with the original.
 
-Applying: the latest decision on a hit is in force while the hit's party fingerprint and entry
+The register (``decisions.parquet``) carries one decision per hit: the latest accepted one, in
+order of receipt (night, file, line). A newer decision on a hit supersedes the older; each
+night's ``decision-log.csv`` is that night's part of the audit trail: every decision accepted
+that night (who, when, what, why, from which file and line), whether it is now in force, and the
+decision it superseded.
+
+Applying: the decision on a hit is in force while the hit's party fingerprint and entry
 fingerprint equal those recorded with the decision. A false positive in force suppresses the
 alert; a true match in force marks the hit as confirmed. When either fingerprint changes the
 decision is stale and the hit alerts again.
@@ -22,25 +29,33 @@ decision is stale and the hit alerts again.
 Decision file columns: ``record_id``; the hit's list entry as ``uid`` or as ``list_source`` and
 ``entry_id``; ``decision`` (``true_match`` or ``false_positive``); ``reviewer``; ``reason``;
 optional ``decided_at`` (ISO date or time). Other columns are ignored, so a reviewer can fill in
-a copy of ``hits.csv``.
+a copy of ``hits.csv``. A row with more fields than the header, or with a control character in a
+value that is read, is refused.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Final
 
 import polars as pl
 
+from pipelines.settings import DecisionFileLimits
 from pipelines.storage import sha256_bytes
+from pipelines.tables import CONTROL, escape_controls
 
 DECISIONS: Final = ("true_match", "false_positive")
 REQUIRED: Final = ("record_id", "decision", "reviewer", "reason")
-MAX_FILE_BYTES: Final = 20 * 1024 * 1024
+READ: Final = ("record_id", "uid", "list_source", "entry_id", "decision", "reviewer", "reason", "decided_at")
+HIT: Final = ("record_id", "uid")
+RECEIPT_ORDER: Final = ("received_night", "received_file", "line")
 _FORMULA_QUOTED: Final = re.compile(r"^'(?=[=+\-@\t\r])")
 _SAFE_NAME: Final = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -67,11 +82,48 @@ REJECTION_SCHEMA: Final[dict[str, pl.DataType]] = {
     "reviewer": pl.String(),
     "problem": pl.String(),
 }
+# One night's part of the audit trail: the decisions accepted that night, in order of receipt.
+LOG_COLUMNS: Final = (
+    "record_id",
+    "uid",
+    "decision",
+    "reviewer",
+    "decided_at",
+    "reason",
+    "received_file",
+    "line",
+    "in_force",  # the hit's decision after tonight (false: a later row tonight superseded it)
+    "supersedes",  # the decision on the hit it replaced: "<night> <file> line <n>"
+)
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A decision file taken in tonight: its name under ``received/``, its bytes, and the inbox
+    key it was uploaded to."""
+
+    name: str
+    data: bytes
+    inbox_key: str | None = None
+
+    @cached_property
+    def sha256(self) -> str:
+        return sha256_bytes(self.data)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record of a decision file: the line it starts on, its values by (lower-case) column,
+    and any fields beyond the header's."""
+
+    line: int
+    values: dict[str, str]
+    extra: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Intake:
-    """Tonight's decisions: accepted rows, rejected rows, and counts per received file."""
+    """Tonight's decisions: accepted rows, rejected rows, and what became of each received file."""
 
     accepted: pl.DataFrame  # REGISTER_SCHEMA
     rejected: pl.DataFrame  # REJECTION_SCHEMA
@@ -81,10 +133,21 @@ class Intake:
     def counts(self) -> dict[str, int]:
         return {
             "files": len(self.files),
+            "duplicate_files": sum(1 for f in self.files if f.get("duplicate_of")),
             "rows": self.accepted.height + self.rejected.height,
             "accepted": self.accepted.height,
             "rejected": self.rejected.height,
         }
+
+
+@dataclass(frozen=True)
+class RegisterUpdate:
+    """The register after tonight (one decision per hit), tonight's decision log, and how many
+    decisions left the register because a newer one on the same hit superseded them."""
+
+    register: pl.DataFrame  # REGISTER_SCHEMA
+    log: pl.DataFrame  # LOG_COLUMNS
+    superseded: int
 
 
 def safe_name(name: str) -> str:
@@ -93,8 +156,21 @@ def safe_name(name: str) -> str:
     return cleaned or "decisions.csv"
 
 
-def _cell(row: dict[str, str | None], column: str) -> str:
-    value = row.get(column)
+def unique_name(name: str, digest: str, taken: set[str]) -> str:
+    """``name``, or ``name`` tagged with the file's hash (and a counter) when already taken."""
+    if name not in taken:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    for n in itertools.count(1):
+        tag = digest[:8] if n == 1 else f"{digest[:8]}-{n}"
+        candidate = f"{stem}-{tag}{dot}{ext}" if dot else f"{name}-{tag}"
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def _cell(row: Row, column: str) -> str:
+    value = row.values.get(column)
     return _FORMULA_QUOTED.sub("", value.strip()) if value else ""
 
 
@@ -110,18 +186,37 @@ def _valid_time(value: str) -> bool:
     return True
 
 
+def _row_problems(row: Row, header_width: int) -> list[str]:
+    """What makes a record unreadable as a decision, before its values are looked at."""
+    problems = []
+    if any(v.strip() for v in row.extra):
+        problems.append(
+            f"{header_width + len(row.extra)} fields where the header has {header_width}: "
+            "a value holding the delimiter must be quoted"
+        )
+    for column in READ:
+        found = CONTROL.search(row.values.get(column) or "")
+        if found:
+            problems.append(f"control character U+{ord(found.group()):04X} in {column}")
+    return problems
+
+
 def read_decisions(
-    received: dict[str, bytes],
+    received: Sequence[ReceivedFile],
     reviewable: pl.DataFrame,
     *,
     night: str,
     reviewed_night: str | None,
+    limits: DecisionFileLimits | None = None,
 ) -> Intake:
-    """Check every row of every received file (name → bytes) against ``reviewable``.
+    """Check every row of every received file against ``reviewable``.
 
     ``reviewable`` is the bank's previous report (``record_id``, ``uid``, fingerprints), the one
-    its reviewers saw, published for ``reviewed_night``.
+    its reviewers saw, published for ``reviewed_night``. Files are read in name order; a file
+    with the same bytes as one read before it is recorded as its duplicate, its rows not read
+    again.
     """
+    limits = limits or DecisionFileLimits()
     known = {
         (r["record_id"], r["uid"]): (r["party_fingerprint"], r["entry_fingerprint"])
         for r in reviewable.select("record_id", "uid", "party_fingerprint", "entry_fingerprint").iter_rows(named=True)
@@ -129,38 +224,51 @@ def read_decisions(
     accepted: list[dict[str, object]] = []
     rejected: list[dict[str, object]] = []
     files: list[dict[str, object]] = []
-    for name in sorted(received):
-        data = received[name]
-        digest = sha256_bytes(data)
+    first_by_digest: dict[str, str] = {}
+    for received_file in sorted(received, key=lambda f: f.name):
+        name, digest = received_file.name, received_file.sha256
+        record: dict[str, object] = {
+            "file": name,
+            "inbox_key": received_file.inbox_key,
+            "sha256": digest,
+            "bytes": len(received_file.data),
+        }
+        if digest in first_by_digest:
+            files.append({**record, "duplicate_of": first_by_digest[digest], "accepted": 0, "rejected": 0})
+            continue
+        first_by_digest[digest] = name
         before = (len(accepted), len(rejected))
 
-        def reject(
-            line: int | None, problem: str, row: dict[str, str | None] | None = None, uid: str = "", file: str = name
-        ) -> None:
-            row = row or {}
+        def reject(line: int | None, problem: str, row: Row | None = None, uid: str = "", file: str = name) -> None:
+            def shown(value: str) -> str | None:
+                return escape_controls(value) or None
+
             rejected.append(
                 {
                     "received_file": file,
                     "line": line,
-                    "record_id": _cell(row, "record_id") or None,
-                    "uid": uid or None,
-                    "decision": _cell(row, "decision") or None,
-                    "reviewer": _cell(row, "reviewer") or None,
-                    "problem": problem,
+                    "record_id": shown(_cell(row, "record_id")) if row else None,
+                    "uid": shown(uid),
+                    "decision": shown(_cell(row, "decision")) if row else None,
+                    "reviewer": shown(_cell(row, "reviewer")) if row else None,
+                    "problem": escape_controls(problem),
                 }
             )
 
-        rows, problem = parse_file(data)
+        header_width, rows, problem = parse_file(received_file.data, limits)
         if problem:
             reject(None, problem)
-        for line, row in rows:
+        for row in rows:
             uid = _cell(row, "uid")
             if not uid and _cell(row, "list_source") and _cell(row, "entry_id"):
                 uid = f"{_cell(row, 'list_source')}:{_cell(row, 'entry_id')}"
+            problems = _row_problems(row, header_width)
+            if problems:
+                reject(row.line, "; ".join(problems), row, uid)
+                continue
             record_id = _cell(row, "record_id")
             decision = _normal_decision(_cell(row, "decision"))
             decided_at = _cell(row, "decided_at")
-            problems = []
             if not record_id or not uid:
                 problems.append("the hit is not named: record_id and uid (or list_source and entry_id) are needed")
             elif (record_id, uid) not in known:
@@ -175,7 +283,7 @@ def read_decisions(
             if decided_at and not _valid_time(decided_at):
                 problems.append(f"decided_at {decided_at!r} is not an ISO date or time")
             if problems:
-                reject(line, "; ".join(problems), row, uid)
+                reject(row.line, "; ".join(problems), row, uid)
                 continue
             party_fp, entry_fp = known[(record_id, uid)]
             accepted.append(
@@ -191,18 +299,10 @@ def read_decisions(
                     "received_file": name,
                     "received_sha256": digest,
                     "received_night": night,
-                    "line": line,
+                    "line": row.line,
                 }
             )
-        files.append(
-            {
-                "file": name,
-                "sha256": digest,
-                "bytes": len(data),
-                "accepted": len(accepted) - before[0],
-                "rejected": len(rejected) - before[1],
-            }
-        )
+        files.append({**record, "accepted": len(accepted) - before[0], "rejected": len(rejected) - before[1]})
     return Intake(
         accepted=pl.DataFrame(accepted, schema=REGISTER_SCHEMA),
         rejected=pl.DataFrame(rejected, schema=REJECTION_SCHEMA),
@@ -210,55 +310,97 @@ def read_decisions(
     )
 
 
-def parse_file(data: bytes) -> tuple[list[tuple[int, dict[str, str | None]]], str | None]:
-    """Rows (with their line numbers) of a decision file, or the reason it cannot be read."""
-    if len(data) > MAX_FILE_BYTES:
-        return [], f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def parse_file(data: bytes, limits: DecisionFileLimits | None = None) -> tuple[int, list[Row], str | None]:
+    """The header's width, the records (with the line each starts on) of a decision file, and
+    the reason it cannot be read, if so (then no record is taken from it)."""
+    limits = limits or DecisionFileLimits()
+    if len(data) > limits.max_bytes:
+        return 0, [], (
+            f"file of {len(data):,} bytes ({_mb(len(data))}) is larger than the limit of "
+            f"{limits.max_bytes:,} bytes ({_mb(limits.max_bytes)}) for one decision file: split it into smaller files"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+        return 0, [], f"not UTF-8 text ({exc.reason} at byte {exc.start})"
     try:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    reader.fieldnames = header
-    has_ref = "uid" in header or {"list_source", "entry_id"} <= set(header)
-    missing = [c for c in REQUIRED if c not in header] + ([] if has_ref else ["uid (or list_source and entry_id)"])
-    if missing:
-        return [], f"missing columns: {', '.join(missing)} (found: {', '.join(header) or 'none'})"
-    rows: list[tuple[int, dict[str, str | None]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[Row] = []
     try:
-        for row in reader:
-            if not any((v or "").strip() for k, v in row.items() if k is not None and isinstance(v, str)):
+        header = [h.strip().lower() for h in next(reader, [])]
+        has_ref = "uid" in header or {"list_source", "entry_id"} <= set(header)
+        missing = [c for c in REQUIRED if c not in header] + ([] if has_ref else ["uid (or list_source and entry_id)"])
+        if missing:
+            return len(header), [], f"missing columns: {', '.join(missing)} (found: {', '.join(header) or 'none'})"
+        end = reader.line_num
+        for raw in reader:
+            start, end = end + 1, reader.line_num
+            if not any(v.strip() for v in raw):
                 continue
-            rows.append((reader.line_num, {k: v for k, v in row.items() if isinstance(k, str)}))
+            if len(rows) == limits.max_rows:
+                return len(header), [], (
+                    f"more than {limits.max_rows:,} decision rows (the limit for one decision file; "
+                    f"row {limits.max_rows + 1:,} is on line {start:,}): split it into smaller files"
+                )
+            rows.append(Row(start, dict(zip(header, raw, strict=False)), raw[len(header) :]))
     except csv.Error as exc:
-        return rows, f"CSV error after line {reader.line_num}: {exc}; later lines not read"
-    return rows, None
+        return len(header), rows, f"CSV error at line {reader.line_num}: {exc}; later lines not read"
+    return len(header), rows, None
 
 
-def extend_register(previous: pl.DataFrame | None, intake: Intake) -> pl.DataFrame:
-    """The decision register after tonight: every earlier decision, then tonight's accepted ones.
+def update_register(previous: pl.DataFrame | None, intake: Intake) -> RegisterUpdate:
+    """The decision register after tonight, and tonight's decision log.
 
     ``previous`` is the register of the bank's previous night (it holds only earlier nights), so
-    a re-run of a night rebuilds the same register.
+    a re-run of a night rebuilds the same register. The register keeps, for each hit, the latest
+    decision in order of receipt.
     """
-    parts = [pl.DataFrame(schema=REGISTER_SCHEMA), intake.accepted]
+    order = list(RECEIPT_ORDER)
+    earlier = pl.DataFrame(schema=REGISTER_SCHEMA)
     if previous is not None:
-        parts.insert(1, previous.select([pl.col(c).cast(t) for c, t in REGISTER_SCHEMA.items()]))
-    return pl.concat(parts, how="vertical")
+        earlier = (
+            previous.select([pl.col(c).cast(t) for c, t in REGISTER_SCHEMA.items()])
+            .sort(order, maintain_order=True)
+            .group_by(HIT, maintain_order=True)
+            .last()
+        )
+    receipt = pl.format("{} {} line {}", "received_night", "received_file", "line")
+    history = (
+        pl.concat(
+            [
+                earlier.with_columns(pl.lit(False).alias("_tonight")),
+                intake.accepted.with_columns(pl.lit(True).alias("_tonight")),
+            ],
+            how="vertical",
+        )
+        .sort(order, maintain_order=True)
+        .with_columns(
+            receipt.shift(1).over(HIT).alias("supersedes"),
+            (pl.int_range(pl.len()).over(HIT) == pl.len().over(HIT) - 1).alias("in_force"),
+        )
+    )
+    register = history.filter("in_force").select(list(REGISTER_SCHEMA))
+    return RegisterUpdate(
+        register=register,
+        log=history.filter("_tonight").select(LOG_COLUMNS),
+        superseded=history.height - register.height,
+    )
 
 
 def apply(hits: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
     """``hits`` with the decision in force on each: ``disposition``, ``reviewer``, ``decided_at``,
     ``disposition_stale`` (the party or the entry changed since) and ``alert`` (needs review)."""
     latest = (
-        register.sort(["received_night", "received_file", "line"], maintain_order=True)
-        .group_by("record_id", "uid", maintain_order=True)
+        register.sort(list(RECEIPT_ORDER), maintain_order=True)
+        .group_by(HIT, maintain_order=True)
         .last()
         .select(
             "record_id",

@@ -14,7 +14,7 @@ import pytest
 
 from pipelines import paths
 from pipelines.delivery.bank_night import BankNight, deliver
-from pipelines.settings import Settings
+from pipelines.settings import DecisionFileLimits, Settings
 from pipelines.storage import ObjectStore
 from screening import screen
 from screening.model import PARTY_SCHEMA, Watchlist, conform
@@ -71,7 +71,8 @@ class Bank:
     def store(self) -> ObjectStore:
         return ObjectStore.open(self.settings, self.settings.config.buckets.reports)
 
-    def night(self, run_date: str, wl: Watchlist, people: pl.DataFrame) -> dict[str, Any]:
+    def night(self, run_date: str, wl: Watchlist, people: pl.DataFrame,
+              limits: DecisionFileLimits | None = None) -> dict[str, Any]:
         hits = screen(people, wl)
         quarantine = pl.DataFrame(schema={"dataset": pl.String, "row": pl.Int64, "rule": pl.String,
                                           "reason": pl.String, "original": pl.String})
@@ -84,7 +85,7 @@ class Bank:
                       "lists": {"snapshot_sha256": "test", "sources": []},
                       "counts": {"parties_screened": people.height, "rows_quarantined": 0}},
         )
-        return deliver(night, self.store, self.tmp / run_date)
+        return deliver(night, self.store, self.tmp / run_date, limits=limits)
 
     def file(self, run_date: str, name: str) -> bytes:
         return self.store.get_bytes(paths.report_prefix(self.bank, run_date) + name)
@@ -96,9 +97,9 @@ class Bank:
         result: dict[str, Any] = json.loads(self.file(run_date, "manifest.json"))
         return result
 
-    def submit(self, name: str, text: str) -> None:
+    def submit(self, name: str, text: str | bytes) -> None:
         inbox = ObjectStore.open(self.settings, self.settings.config.buckets.reports, identity=self.bank)
-        inbox.put_bytes(paths.inbox_prefix(self.bank) + name, text.encode("utf-8"))
+        inbox.put_bytes(paths.inbox_prefix(self.bank) + name, text.encode("utf-8") if isinstance(text, str) else text)
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.lists import load_directory, sample_lists_dir
-from pipelines.report import REPORT_COLUMNS, hit_report, neutralise_formulas
+from pipelines.report import REPORT_COLUMNS, hit_report
 from screening import screen
 from screening.model import PARTY_SCHEMA, conform
 
@@ -26,7 +26,3 @@ def test_a_hit_says_which_other_lists_name_the_same_party() -> None:
     un_uid = ofac["also_listed_by"].split("; ")[0]
     assert report.filter(pl.col("uid") == un_uid)["also_listed_by"].to_list() == [both["uid"]]
 
-
-def test_spreadsheet_formulas_are_neutralised() -> None:
-    frame = pl.DataFrame({"name": ["=HYPERLINK('x')", "+1", "@SUM(A1)", "-2", "Plain"], "n": [1, 2, 3, 4, 5]})
-    assert neutralise_formulas(frame)["name"].to_list() == ["'=HYPERLINK('x')", "'+1", "'@SUM(A1)", "'-2", "Plain"]
