@@ -180,8 +180,8 @@ def open_index(source: ListsSource, config: ScreeningConfig, cache_dir: Path | N
                 with path.open("rb") as handle:
                     index: CheckIndex = pickle.load(handle)
                 if isinstance(index, CheckIndex) and index.digest == source.digest:
-                    return CheckIndex(index.source, index.digest, index.prepared, index.entries, index.entry_count,
-                                      from_cache=True, seconds=time.monotonic() - started)
+                    return CheckIndex(source.description, index.digest, index.prepared, index.entries,
+                                      index.entry_count, from_cache=True, seconds=time.monotonic() - started)
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError) as exc:
                 log.warning("check cache %s unreadable (%s): rebuilding it", path, exc)
     index = build_index(source, config)
