@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -25,13 +26,19 @@ INTERDICT = str(Path(sys.executable).with_name("interdict"))
 NAMES = ("Ayman al Zawahri", "Abu Bakr al-Bagdadi", "Kim Chol Namm", "Margaret Ellison", "Hezbolah")
 
 
-def run_check(name: str, lists: Path, env: dict[str, str]) -> tuple[float, dict[str, object]]:
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_check(name: str, lists: Path, env: dict[str, str]) -> tuple[float, float, dict[str, object]]:
+    """Wall-clock and CPU seconds of one whole ``interdict check`` command, and its answer."""
+    started, cpu = time.perf_counter(), _children_cpu()
     out = subprocess.run(
         [INTERDICT, "check", name, "--lists", str(lists), "--json"],
         check=True, capture_output=True, text=True, env=env,
     ).stdout
-    return time.perf_counter() - started, json.loads(out)
+    return time.perf_counter() - started, _children_cpu() - cpu, json.loads(out)
 
 
 def free_port() -> int:
@@ -49,16 +56,20 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="bench-check-"))
     env = {**os.environ, "INTERDICT_HOME": str(home)}
 
-    first, answer = run_check(NAMES[0], args.lists, env)
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    first, first_cpu, answer = run_check(NAMES[0], args.lists, env)
     print(f"lists: {answer['lists']}, {answer['entries']} entries")
-    print(f"interdict check, first call (normalises and caches the lists): {first:.2f} s")
-    later = []
+    print(f"interdict check, first call (normalises and caches the lists): {first:.2f} s wall, {first_cpu:.2f} s CPU")
+    later, cpu, inside = [], [], []
     for i in range(args.repeat):
-        seconds, answer = run_check(NAMES[i % len(NAMES)], args.lists, env)
+        seconds, used, answer = run_check(NAMES[i % len(NAMES)], args.lists, env)
         assert answer["cached"], "the later calls read the cache"
         later.append(seconds)
-    print(f"interdict check, later calls: median {statistics.median(later):.2f} s "
-          f"(min {min(later):.2f}, max {max(later):.2f}, n={len(later)})")
+        cpu.append(used)
+        inside.append(float(str(answer["seconds"])))
+    print(f"interdict check, later calls: median {statistics.median(later):.2f} s wall "
+          f"(min {min(later):.2f}, max {max(later):.2f}, n={len(later)}), median {statistics.median(cpu):.2f} s CPU; "
+          f"inside the command (after imports) median {statistics.median(inside):.2f} s")
 
     port = free_port()
     server = subprocess.Popen(
@@ -89,6 +100,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     audit = home / "audit" / "check.jsonl"
     print(f"audit lines written: {len(audit.read_text(encoding='utf-8').splitlines())}")
 
