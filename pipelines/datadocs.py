@@ -33,15 +33,28 @@ def _is_helper(column: object) -> bool:
     return isinstance(column, str) and column.startswith("_")
 
 
-def _number_as_date(value: object) -> str | None:
-    """The suites check dates as numbers YYYYMMDD; 0 stands for a value that is no real date."""
+def _date_bound(value: object) -> str | None:
+    """A bound of a date rule: the suites check dates as numbers YYYYMMDD."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     number = int(value)
-    if number == 0:
+    month, day = number // 100 % 100, number % 100
+    if not 10000101 <= number <= 99991231 or not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    text = str(number)
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+
+
+def _is_date_rule(kwargs: dict[str, Any]) -> bool:
+    bounds = [kwargs.get("min_value"), kwargs.get("max_value")]
+    return any(b is not None for b in bounds) and all(b is None or _date_bound(b) for b in bounds)
+
+
+def _date_value(value: object) -> str | None:
+    """A checked date value: YYYYMMDD as a date; 0 stands for a value that is no real date."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and int(value) == 0:
         return "not a real date"
-    text = f"{number:08d}"
-    return f"{text[:4]}-{text[4:6]}-{text[6:]}" if len(text) == 8 else None
+    return _date_bound(value)
 
 
 _FLAG_WORDS: Final = {"has_letter": "has a letter"}
@@ -88,15 +101,15 @@ def describe(expectation: dict[str, Any]) -> str:
     if kind == "expect_column_values_to_be_in_set":
         values = list(kwargs.get("value_set") or [])
         if helper and values == [True]:
-            flag = helper.group("flag") or helper.group("column")
-            subject = column if helper.group("flag") else ""
-            return f"{subject} {_words(flag)}".strip()
+            if helper.group("flag"):
+                return f"{column} {_words(helper.group('flag'))}"
+            return _words(str(meta.get("rule") or helper.group("column")))  # e.g. "share bounds ordered"
         return f"{column} is {_values(values)}"
     if kind == "expect_column_values_to_match_regex":
         return f"{column} matches the pattern {kwargs.get('regex')}"
     if kind == "expect_column_values_to_be_between":
-        if helper and _number_as_date(low) and _number_as_date(high):
-            return f"{column} is a real date from {_number_as_date(low)} to {_number_as_date(high)}"
+        if helper and _is_date_rule(kwargs):
+            return f"{column} is a real date from {_date_bound(low) or 'any date'} to {_date_bound(high) or 'any date'}"
         if high is None:
             return f"{column} is at least {low}"
         if low is None:
@@ -106,20 +119,20 @@ def describe(expectation: dict[str, Any]) -> str:
     return f"{column}: {_words(kind.removeprefix('expect_'))}" + (f" ({details})" if details else "")
 
 
-def _example(value: Any, checked: str) -> str | None:
+def _example(value: Any, checked: str, dates: bool) -> str | None:
     if _is_helper(checked):
         if isinstance(value, bool):
             return None  # a helper flag's value says nothing the rule does not
-        as_date = _number_as_date(value)
+        as_date = _date_value(value) if dates else None
         if as_date:
             return as_date
     return "(empty)" if value is None else repr(value) if isinstance(value, str) else str(value)
 
 
-def _examples(result: dict[str, Any], checked: str) -> str:
+def _examples(result: dict[str, Any], checked: str, dates: bool = False) -> str:
     parts = []
     for item in result.get("partial_unexpected_counts") or []:
-        shown = _example(item.get("value"), checked)
+        shown = _example(item.get("value"), checked, dates)
         if shown is not None:
             count = item.get("count", 1)
             parts.append(shown + (f" ×{count}" if count and count > 1 else ""))
@@ -169,7 +182,7 @@ def _row(item: dict[str, Any]) -> tuple[bool, str]:
         f"<td>{esc(describe(expectation))}" + (f'<br><span class="muted">{detail}</span>' if detail else "") + "</td>",
         f"<td>{outcome}</td>",
         f"<td>{failing}</td>",
-        f'<td class="examples">{esc(_examples(result, checked))}</td>',
+        f'<td class="examples">{esc(_examples(result, checked, _is_date_rule(kwargs)))}</td>',
     ]
     return success and not error, f'<tr{"" if success else " class=failed"}>' + "".join(cells) + "</tr>"
 
@@ -237,8 +250,8 @@ def render_data_docs(results: dict[str, dict[str, Any]], out_dir: Path) -> Path:
     body = (
         "<table><thead><tr><th>dataset</th><th>result</th><th class=n>rows</th><th class=n>rules met</th>"
         f"<th class=n>failing values</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        "<p class=muted>Rendered from the Great Expectations validation results "
-        "(<code>validation.json</code>). A row can fail several rules.</p>"
+        "<p class=muted>Rendered from the Great Expectations validation results of the extracts. A row can "
+        "fail several rules.</p>"
     )
     index = out_dir / "index.html"
     index.write_text(
