@@ -207,9 +207,8 @@ def dataset_page(name: str, result: dict[str, Any]) -> str:
         + (f" (suite <code>{esc(result.get('suite_name') or meta.get('suite'))}</code>)" if result.get("suite_name")
            or meta.get("suite") else "")
         + ".</p>",
-        "<p class=muted>A row-level rule that fails sends the failing rows to quarantine, with the reason "
-        "(<code>quarantine.csv</code> in the report set); a dataset-level rule that fails refuses the whole "
-        "extract.</p>",
+        "<p class=muted>A row-level rule that fails sends the failing rows to quarantine, with the reason (the "
+        "report set's quarantine file); a dataset-level rule that fails refuses the whole extract.</p>",
         f"<table><thead>{head}</thead><tbody>{''.join(failed + passed)}</tbody></table>",
     ]
     heading = f"<h1>Data quality — {esc(name)}</h1><p>Validation results, rule by rule</p>"
