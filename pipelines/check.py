@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -93,6 +93,11 @@ def night_snapshot(home: Path, run_date: str | None = None) -> Path:
     """The watchlist snapshot folder of the night ``run_date`` (default: the latest night) under
     ``home/runs``: the lists plus the register's flagged companies when the register ran."""
     runs = home / "runs"
+    if run_date is not None:
+        try:
+            date.fromisoformat(run_date)
+        except ValueError:
+            raise CheckError(f"--date {run_date!r} is not a date YYYY-MM-DD") from None
     dates = [run_date] if run_date else sorted((p.name for p in runs.glob("*-*-*") if p.is_dir()), reverse=True)
     for night in dates:
         for name in SNAPSHOT_FOLDERS:

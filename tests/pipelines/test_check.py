@@ -83,6 +83,8 @@ def test_what_is_not_a_name_is_refused(home: Path, name: str, problem: str, caps
 def test_the_nights_snapshot_is_the_default_and_a_newer_night_wins(home: Path, tmp_path: Path) -> None:
     with pytest.raises(CheckError, match="pass --lists DIR"):
         night_snapshot(home)
+    with pytest.raises(CheckError, match="not a date"):
+        night_snapshot(home, "../../etc")
     watchlist = load_directory(sample_lists_dir()).watchlist
     for night, keep in (("2026-03-01", watchlist.entries.height), ("2026-03-02", 3)):
         folder = home / "runs" / night / "watchlist"
