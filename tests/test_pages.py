@@ -164,6 +164,7 @@ def test_filters_narrow_the_alerts_without_a_server(night: Night, bank_a: Path, 
     owned = alerts.filter(pl.col("list_source") == "OWNERSHIP").height
     assert visible.count() == owned
     assert page.inner_text("#shown") == f"{owned} of {alerts.height} alerts shown"
+    page.evaluate("document.getElementById('alerts-heading').scrollIntoView()")
     screenshot(page, "summary-filtered.png")
 
     page.click("#filters button[name=reset]")
