@@ -217,7 +217,9 @@ def _alert_row(view: AlertView, *, shares: bool = False) -> str:
         if hit.get("disposition_stale")
         else ""
     )
-    previous = f'<div class="sub">was {float(hit["previous_score"]):.3f}</div>' if hit.get("previous_score") else ""
+    before = hit.get("previous_score")
+    moved = before is not None and f"{float(before):.3f}" != f"{score:.3f}"
+    previous = f'<div class="sub">was {float(before):.3f}</div>' if moved and before is not None else ""
     who = (
         f'<div class="pname">{view.party_marked}</div>'
         f'<div class="sub">{esc(hit.get("party_role"))} · {esc(hit.get("party_id"))}</div>'
